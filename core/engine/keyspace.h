@@ -1,0 +1,46 @@
+#pragma once
+
+#include "engine/types.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace fallback {
+
+/// Interns namespace names and resource ids into dense integers so that the
+/// hot path hashes small fixed-size keys. Ids are never reused or forgotten:
+/// memory grows with the number of distinct names seen, not with requests.
+/// Not thread-safe.
+class KeySpace {
+public:
+    /// The id of `name`, registering it when new. Does not validate.
+    NamespaceId namespaceId(std::string_view name);
+    std::optional<NamespaceId> findNamespace(std::string_view name) const;
+    const std::string& namespaceName(NamespaceId ns) const { return m_namespaces[ns]; }
+    std::size_t namespaceCount() const { return m_namespaces.size(); }
+
+    /// The id of resource `id`, interning it when new. Does not validate.
+    ResourceId intern(std::string_view id);
+    std::optional<ResourceId> findResource(std::string_view id) const;
+    const std::string& resourceName(ResourceId rid) const { return m_resources[rid]; }
+    std::size_t resourceCount() const { return m_resources.size(); }
+    void reserveResources(std::size_t count);
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept
+        {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    std::vector<std::string> m_namespaces;
+    std::unordered_map<std::string, NamespaceId, Hash, std::equal_to<>> m_namespaceIds;
+    std::vector<std::string> m_resources;
+    std::unordered_map<std::string, ResourceId, Hash, std::equal_to<>> m_resourceIds;
+};
+
+} // namespace fallback

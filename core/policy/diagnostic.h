@@ -1,0 +1,48 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fallback {
+
+/// One problem found in a file: reported as `FILE:LINE:COLUMN: error: MESSAGE`
+/// with FILE as the user gave it and LINE / COLUMN 1-based (SPEC §4).
+struct Diagnostic {
+    std::string file;
+    int line = 1;
+    int column = 1;
+    std::string message;
+    bool warning = false; ///< printed as `warning:`; does not fail the load.
+
+    std::string format() const;
+};
+
+/// All problems of one load, in file order.
+class Diagnostics {
+public:
+    void error(std::string file, int line, int column, std::string message);
+    void warning(std::string file, int line, int column, std::string message);
+    void append(const Diagnostics& other);
+
+    bool hasErrors() const;
+    bool empty() const { return m_items.empty(); }
+    const std::vector<Diagnostic>& items() const { return m_items; }
+    /// Sorted by line then column, one formatted line each, "\n"-terminated.
+    std::string format() const;
+
+private:
+    std::vector<Diagnostic> m_items;
+};
+
+/// A loaded value, or the diagnostics that prevented it. Never half a value:
+/// `value` is set only when there are no errors (warnings may be present).
+template <typename T>
+struct Loaded {
+    std::optional<T> value;
+    Diagnostics diagnostics;
+
+    bool ok() const { return value.has_value(); }
+};
+
+} // namespace fallback
