@@ -128,8 +128,10 @@ private:
     static OpToken token(OpKind kind, std::uint32_t index);
 
     // read path (engine.cpp)
-    void runRead(std::uint32_t index);
+    void askNextCache(std::uint32_t index, int fromTier);
+    void askTier(std::uint32_t index, TierId tier, Micros keepFor);
     void handleTierAnswer(std::uint32_t index);
+    void handleClientAnswer(std::uint32_t index);
     void goToOrigin(std::uint32_t index);
     void afterOriginFailure(std::uint32_t index);
     void finishRead(std::uint32_t index, ServedBy who, Freshness freshness, const Entry& entry,
@@ -138,13 +140,16 @@ private:
     void runFetch(std::uint32_t index);
     void completeFetch(std::uint32_t index);
     void startRevalidation(const StoredKey& key);
-    void backfill(const StoredKey& key, const Entry& entry, int upToTier);
+    void backfill(const StoredKey& key, const Entry& entry, TierId from);
 
     // write path (enginewrite.cpp)
-    void runWrite(std::uint32_t index);
+    void resumeWrite(std::uint32_t index);
+    void writeToKv(std::uint32_t index);
     void finishWrite(std::uint32_t index, WriteResult result);
     void enqueueKv(const StoredKey& key, const Entry& entry, bool isDelete);
     void runKvDrain();
+    void handleKvDrainAnswer();
+    bool takeKvDrainAnswer(); ///< false while backing off
 
     std::uint32_t allocRead();
     std::uint32_t allocFetch();
@@ -160,12 +165,12 @@ private:
     std::vector<NamespacePolicy> m_nsPolicy;
     std::vector<bool> m_nsActive;
 
-    std::vector<ReadOp> m_reads;
+    std::deque<ReadOp> m_reads; // deque: references stay valid as it grows
     std::vector<std::uint32_t> m_freeReads;
-    std::vector<FetchOp> m_fetches;
+    std::deque<FetchOp> m_fetches;
     std::vector<std::uint32_t> m_freeFetches;
     std::unordered_map<StoredKey, std::uint32_t, StoredKeyHash> m_fetchByKey;
-    std::vector<WriteOp> m_writes;
+    std::deque<WriteOp> m_writes;
     std::vector<std::uint32_t> m_freeWrites;
 
     std::unordered_map<StoredKey, KvPending, StoredKeyHash> m_kvPending;
@@ -175,6 +180,7 @@ private:
     StoredKey m_kvDrainKey;
     std::uint64_t m_kvDrainSequence = 0;
     bool m_kvDrainWaiting = false; ///< sleeping on back-off rather than in a call
+    TierAnswer m_kvDrainAnswer;
 
     std::uint64_t m_purgeEpoch = 0;
     StatsCollector m_stats;

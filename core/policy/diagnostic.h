@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fallback {
@@ -34,6 +35,10 @@ public:
 private:
     std::vector<Diagnostic> m_items;
 };
+
+/// `text` in single quotes for a message: control characters escaped
+/// (`\n`, `\x01`), values over 60 bytes cut with `...`. Never use it on secrets.
+std::string quoteForMessage(std::string_view text);
 
 /// A loaded value, or the diagnostics that prevented it. Never half a value:
 /// `value` is set only when there are no errors (warnings may be present).

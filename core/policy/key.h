@@ -16,6 +16,10 @@ constexpr std::size_t kMaxResourceIdLength = 512;
 std::string checkNamespaceName(std::string_view name);
 std::string checkResourceId(std::string_view id);
 
+/// A version: decimal digits only (no sign, no spaces) that fit in 64 bits.
+/// Nullopt on anything else.
+std::optional<std::uint64_t> parseVersion(std::string_view text);
+
 struct StoredKeyText {
     std::string ns;
     std::uint64_t version = 0;

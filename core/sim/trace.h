@@ -3,9 +3,10 @@
 #include "policy/diagnostic.h"
 #include "util/units.h"
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
-#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,15 +49,41 @@ public:
     std::uint64_t bytesRead() const { return m_consumed; }
     std::uint64_t fileSize() const { return m_fileSize; }
 
-    /// Reads a whole trace and reports every problem (for `lint`).
+    /// Reads a whole trace and reports every problem (for `lint`): after a
+    /// bad row it resumes on the next line; a bad header stops it. At most
+    /// `maxErrors` diagnostics.
     static Diagnostics lint(const std::string& path, const std::string& fileLabel,
                             std::size_t maxErrors = 100);
 
+    /// Bytes read from the file per fread (the buffer grows only for a
+    /// longer line, up to kMaxLineLength).
+    static constexpr std::size_t kChunkSize = std::size_t{1} << 20;
+    /// A longer line is an error: it keeps a file without newlines from
+    /// being read into memory whole.
+    static constexpr std::size_t kMaxLineLength = std::size_t{64} << 20;
+    /// Columns a valid header can name: time, namespace, id, size, op.
+    static constexpr int kMaxColumns = 5;
+
 private:
+    /// lint(): every diagnostic goes to `sink` (at most `maxErrors`, 0 = no
+    /// limit) and reading resumes after a bad row.
+    TraceReader(std::string path, std::string fileLabel, Diagnostics* sink, std::size_t maxErrors);
+
     bool fill();
+    bool nextLine(std::string_view& line);
     bool parseHeader();
-    bool fail(std::uint64_t line, std::size_t column, std::string message);
-    bool splitFields(std::string_view line, std::uint64_t lineNo);
+    bool parseRow(std::string_view line, TraceRecord& record);
+    /// Splits `line` (which starts at m_lineStart) into fields, RFC 4180
+    /// quotes allowed. The first fields.size() go to `fields`; offsets has
+    /// one more slot, for where the first extra field starts. `count` is
+    /// the number of fields found, even past fields.size(). False on a
+    /// quoting error (already reported).
+    bool splitFields(std::string_view line, std::span<std::string_view> fields,
+                     std::span<std::uint32_t> offsets, int& count);
+    bool validNamespace(std::string_view ns, std::string& why);
+    /// Records a problem. Returns false so that callers can `return fail(...)`.
+    /// `fatal`: reading cannot go on, not even for lint().
+    bool fail(std::uint64_t line, std::size_t column, std::string message, bool fatal = false);
 
     std::string m_path;
     std::string m_label;
@@ -72,9 +99,15 @@ private:
     Micros m_lastTime = 0;
     int m_timeColumn = -1, m_nsColumn = -1, m_idColumn = -1, m_sizeColumn = -1, m_opColumn = -1;
     int m_columnCount = 0;
-    std::vector<std::string_view> m_fields;
-    std::vector<std::size_t> m_fieldColumns; ///< 1-based column where each field starts
-    std::string m_unquoted;                  ///< backing store for quoted fields
+    const char* m_lineStart = nullptr;       ///< the line being parsed, BOM excluded
+    std::size_t m_scan = 0;                  ///< where the search for '\n' goes on
+    std::string m_headerText;                ///< column names in file order, for messages
+    std::array<std::string_view, kMaxColumns> m_fields;
+    std::array<std::uint32_t, kMaxColumns + 1> m_fieldOffset{}; ///< 0-based byte offset of each field
+    std::string m_unquoted;                  ///< backing store for quoted fields with `""`
+    std::vector<std::string> m_knownNamespaces; ///< names already checked valid
+    Diagnostics* m_lintSink = nullptr;       ///< set by lint(): collect and go on
+    std::size_t m_lintLeft = 0;
 };
 
 } // namespace fallback

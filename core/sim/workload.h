@@ -5,6 +5,8 @@
 
 namespace fallback {
 
+__extension__ using Uint128 = unsigned __int128;
+
 /// xoshiro256** — small, fast, and the same sequence on every platform for
 /// a given seed (std::mt19937's distributions are not portable).
 class Random {
@@ -27,7 +29,7 @@ public:
     /// Uniform integer in [0, bound).
     std::uint64_t below(std::uint64_t bound)
     {
-        return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * bound) >> 64);
+        return static_cast<std::uint64_t>((static_cast<Uint128>(next()) * bound) >> 64);
     }
     bool chance(double probability) { return probability > 0 && uniform() < probability; }
 

@@ -60,6 +60,7 @@ struct NamespaceStats {
     std::uint64_t version = 0;
     std::array<TierCounters, kTierCount> tiers{};
     RequestCounters requests;
+    LatencyHistogram latency; ///< end-to-end reads of this namespace
 };
 
 /// One 1-second bucket of the time series (virtual seconds in simulation).

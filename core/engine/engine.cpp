@@ -1,0 +1,395 @@
+// The read path of SPEC §3 and the engine's bookkeeping. The write path is in
+// enginewrite.cpp, invalidation and policy in engineadmin.cpp.
+
+#include "engine/engine.h"
+
+#include "engine/engineops.h"
+#include "policy/key.h"
+
+#include <limits>
+
+namespace fallback {
+
+namespace {
+constexpr Micros kForever = std::numeric_limits<Micros>::max() / 4;
+}
+
+std::size_t PurgeReport::total() const
+{
+    std::size_t sum = 0;
+    for (std::size_t n : perTier)
+        sum += n;
+    return sum;
+}
+
+Engine::Engine(KeySpace& keys, Scheduler& scheduler, std::array<Tier*, kTierCount> tiers,
+               EngineOptions options)
+    : m_keys(keys), m_scheduler(scheduler), m_tiers(tiers), m_options(options),
+      m_stats(options.seriesCapacity)
+{
+}
+
+Engine::~Engine() = default;
+
+OpToken Engine::token(OpKind kind, std::uint32_t index)
+{
+    return (static_cast<OpToken>(kind) << 32) | index;
+}
+
+void Engine::resume(OpToken op)
+{
+    const auto index = static_cast<std::uint32_t>(op & 0xffffffffu);
+    switch (static_cast<OpKind>(op >> 32)) {
+    case OpKind::Read:
+        if (m_reads[index].stage == TierId::ClientCache)
+            handleClientAnswer(index);
+        else
+            handleTierAnswer(index);
+        break;
+    case OpKind::Fetch: completeFetch(index); break;
+    case OpKind::Write: resumeWrite(index); break;
+    case OpKind::KvDrain:
+        if (m_kvDrainWaiting) {
+            m_kvDrainWaiting = false;
+            runKvDrain();
+        } else {
+            handleKvDrainAnswer();
+        }
+        break;
+    }
+}
+
+std::size_t Engine::pendingOperations() const
+{
+    std::size_t count = (m_reads.size() - m_freeReads.size()) +
+                        (m_fetches.size() - m_freeFetches.size()) +
+                        (m_writes.size() - m_freeWrites.size());
+    return count + (m_kvDrainActive ? 1 : 0);
+}
+
+const NamespacePolicy* Engine::namespacePolicy(NamespaceId ns) const
+{
+    return ns < m_nsActive.size() && m_nsActive[ns] ? &m_nsPolicy[ns] : nullptr;
+}
+
+StoredKey Engine::storedKey(NamespaceId ns, ResourceId rid) const
+{
+    return StoredKey{ns < m_nsPolicy.size() ? m_nsPolicy[ns].version : 0, rid, ns};
+}
+
+// --- operation pools ------------------------------------------------------------
+
+template <typename Pool>
+static std::uint32_t allocFrom(Pool& pool, std::vector<std::uint32_t>& free)
+{
+    if (!free.empty()) {
+        const std::uint32_t index = free.back();
+        free.pop_back();
+        return index;
+    }
+    pool.emplace_back();
+    return static_cast<std::uint32_t>(pool.size() - 1);
+}
+
+std::uint32_t Engine::allocRead() { return allocFrom(m_reads, m_freeReads); }
+std::uint32_t Engine::allocFetch() { return allocFrom(m_fetches, m_freeFetches); }
+std::uint32_t Engine::allocWrite() { return allocFrom(m_writes, m_freeWrites); }
+
+// --- read path ------------------------------------------------------------------
+
+Status Engine::read(std::string_view ns, std::string_view id, ReadCallback done)
+{
+    if (std::string why = checkNamespaceName(ns); !why.empty())
+        return Error{"invalid_key", why};
+    if (std::string why = checkResourceId(id); !why.empty())
+        return Error{"invalid_key", why};
+    const auto nsId = m_keys.findNamespace(ns);
+    if (!nsId || !namespacePolicy(*nsId))
+        return Error{"unknown_namespace",
+                     "namespace '" + std::string(ns) + "' is not in the policy"};
+    read(*nsId, m_keys.intern(id), std::move(done));
+    return Done{};
+}
+
+void Engine::read(NamespaceId ns, ResourceId rid, ReadCallback done)
+{
+    if (!namespacePolicy(ns)) {
+        if (done) {
+            ReadResult result;
+            result.status = 404;
+            done(result);
+        }
+        return;
+    }
+    const std::uint32_t index = allocRead();
+    ReadOp& op = m_reads[index];
+    op = ReadOp{};
+    op.key = storedKey(ns, rid);
+    op.start = m_scheduler.now();
+    op.active = true;
+    op.done = std::move(done);
+    askNextCache(index, 0);
+}
+
+void Engine::askNextCache(std::uint32_t index, int fromTier)
+{
+    // Only the two caches are asked in turn; the origin is shared through
+    // single-flight fetches, and the client cache is the last resort.
+    for (int t = fromTier; t <= tierIndex(TierId::EdgeKv); ++t) {
+        if (m_tiers[t]) {
+            askTier(index, static_cast<TierId>(t), m_nsPolicy[m_reads[index].key.ns].keepFor());
+            return;
+        }
+    }
+    goToOrigin(index);
+}
+
+void Engine::askTier(std::uint32_t index, TierId tier, Micros keepFor)
+{
+    ReadOp& op = m_reads[index];
+    op.stage = tier;
+    op.pending = m_tiers[tierIndex(tier)]->get(op.key, m_scheduler.now(), keepFor);
+    if (m_scheduler.suspendAfterCall(token(OpKind::Read, index), op.pending.latency))
+        return;
+    if (tier == TierId::ClientCache)
+        handleClientAnswer(index);
+    else
+        handleTierAnswer(index);
+}
+
+void Engine::handleTierAnswer(std::uint32_t index)
+{
+    ReadOp& op = m_reads[index];
+    const TierId tier = op.stage;
+    const StoredKey key = op.key;
+    const NamespacePolicy& policy = m_nsPolicy[key.ns];
+    const Micros now = m_scheduler.now();
+    const TierAnswer& answer = op.pending;
+
+    if (answer.status != TierStatus::Hit) {
+        m_stats.tierLookup(now, key.ns, tier,
+                           answer.status == TierStatus::Error ? LookupResult::Error
+                                                              : LookupResult::Miss,
+                           answer.latency);
+        askNextCache(index, tierIndex(tier) + 1);
+        return;
+    }
+
+    const Micros age = now - answer.entry.storedAt;
+    if (age <= policy.ttl) {
+        m_stats.tierLookup(now, key.ns, tier, LookupResult::Hit, answer.latency);
+        if (tier != TierId::EdgeCache)
+            backfill(key, answer.entry, tier);
+        const Entry entry = answer.entry;
+        finishRead(index, servedByTier(tier), Freshness::Fresh, entry);
+        return;
+    }
+    if (age <= policy.ttl + policy.staleWhileRevalidate) {
+        m_stats.tierLookup(now, key.ns, tier, LookupResult::Stale, answer.latency);
+        if (tier != TierId::EdgeCache)
+            backfill(key, answer.entry, tier);
+        const Entry entry = answer.entry;
+        // Answer first, then revalidate: the caller never waits for the origin.
+        finishRead(index, servedByTier(tier), Freshness::Stale, entry);
+        startRevalidation(key);
+        return;
+    }
+    // Past SWR: not served from here, but kept in mind for stale-if-error.
+    m_stats.tierLookup(now, key.ns, tier, LookupResult::Miss, answer.latency);
+    op.sawOutdated = true;
+    if (age <= policy.ttl + policy.staleIfError &&
+        (!op.hasStale || answer.entry.storedAt > op.stale.storedAt)) {
+        op.hasStale = true;
+        op.staleTier = tier;
+        op.stale = answer.entry;
+    }
+    askNextCache(index, tierIndex(tier) + 1);
+}
+
+void Engine::goToOrigin(std::uint32_t index)
+{
+    if (!m_tiers[tierIndex(TierId::Origin)]) {
+        afterOriginFailure(index);
+        return;
+    }
+    const StoredKey key = m_reads[index].key;
+    if (const auto it = m_fetchByKey.find(key); it != m_fetchByKey.end()) {
+        m_fetches[it->second].waiters.push_back(index);
+        m_stats.add(m_scheduler.now(), key.ns, &RequestCounters::coalesced);
+        return;
+    }
+    const std::uint32_t fetch = startFetch(key, false);
+    m_fetches[fetch].waiters.push_back(index);
+    runFetch(fetch);
+}
+
+void Engine::afterOriginFailure(std::uint32_t index)
+{
+    ReadOp& op = m_reads[index];
+    const NamespacePolicy& policy = m_nsPolicy[op.key.ns];
+    const Micros now = m_scheduler.now();
+    if (op.hasStale && now - op.stale.storedAt <= policy.ttl + policy.staleIfError) {
+        const Entry entry = op.stale;
+        finishRead(index, servedByTier(op.staleTier), Freshness::Stale, entry);
+        return;
+    }
+    if (m_tiers[tierIndex(TierId::ClientCache)]) {
+        askTier(index, TierId::ClientCache, kForever);
+        return;
+    }
+    finishRead(index, ServedBy::Failed, Freshness::Stale, Entry{}, 503);
+}
+
+void Engine::handleClientAnswer(std::uint32_t index)
+{
+    ReadOp& op = m_reads[index];
+    const Micros now = m_scheduler.now();
+    const TierAnswer& answer = op.pending;
+    if (answer.status == TierStatus::Hit) {
+        // The last-known-good copy is served whatever its age, marked stale.
+        m_stats.tierLookup(now, op.key.ns, TierId::ClientCache, LookupResult::Stale,
+                           answer.latency);
+        const Entry entry = answer.entry;
+        finishRead(index, ServedBy::ClientCache, Freshness::Stale, entry);
+        return;
+    }
+    m_stats.tierLookup(now, op.key.ns, TierId::ClientCache,
+                       answer.status == TierStatus::Error ? LookupResult::Error
+                                                          : LookupResult::Miss,
+                       answer.latency);
+    finishRead(index, ServedBy::Failed, Freshness::Stale, Entry{}, 503);
+}
+
+void Engine::finishRead(std::uint32_t index, ServedBy who, Freshness freshness, const Entry& entry,
+                        int status)
+{
+    ReadOp& op = m_reads[index];
+    const Micros now = m_scheduler.now();
+    ReadResult result;
+    result.status = status;
+    result.servedBy = who;
+    result.freshness = freshness;
+    result.latency = now - op.start;
+    result.age = who == ServedBy::Failed ? 0 : std::max<Micros>(0, now - entry.storedAt);
+    result.entry = entry;
+    m_stats.readDone(now, op.key.ns, who, freshness, result.latency);
+    ReadCallback done = std::move(op.done);
+    if (done)
+        result.policy = m_nsPolicy[op.key.ns];
+    op.active = false;
+    op.done = nullptr;
+    op.stale.body.reset();
+    op.pending.entry.body.reset();
+    m_freeReads.push_back(index);
+    if (done)
+        done(result);
+}
+
+// --- origin fetches (single flight) ----------------------------------------------
+
+std::uint32_t Engine::startFetch(const StoredKey& key, bool revalidation)
+{
+    const std::uint32_t index = allocFetch();
+    FetchOp& fetch = m_fetches[index];
+    fetch.key = key;
+    fetch.start = m_scheduler.now();
+    fetch.revalidation = revalidation;
+    fetch.purgeEpoch = m_purgeEpoch;
+    fetch.waiters.clear();
+    fetch.active = true;
+    m_fetchByKey.emplace(key, index);
+    m_stats.add(fetch.start, key.ns, &RequestCounters::originFetches);
+    if (revalidation)
+        m_stats.add(fetch.start, key.ns, &RequestCounters::revalidations);
+    return index;
+}
+
+void Engine::runFetch(std::uint32_t index)
+{
+    FetchOp& fetch = m_fetches[index];
+    fetch.pending =
+        m_tiers[tierIndex(TierId::Origin)]->get(fetch.key, m_scheduler.now(), kForever);
+    if (m_scheduler.suspendAfterCall(token(OpKind::Fetch, index), fetch.pending.latency))
+        return;
+    completeFetch(index);
+}
+
+void Engine::startRevalidation(const StoredKey& key)
+{
+    if (!m_tiers[tierIndex(TierId::Origin)])
+        return;
+    if (m_fetchByKey.count(key)) {
+        m_stats.add(m_scheduler.now(), key.ns, &RequestCounters::coalesced);
+        return;
+    }
+    runFetch(startFetch(key, true));
+}
+
+void Engine::completeFetch(std::uint32_t index)
+{
+    FetchOp& fetch = m_fetches[index];
+    const StoredKey key = fetch.key;
+    const TierAnswer answer = fetch.pending;
+    const bool mayBackfill = fetch.purgeEpoch == m_purgeEpoch;
+    std::vector<std::uint32_t> waiters;
+    waiters.swap(fetch.waiters);
+    fetch.active = false;
+    fetch.pending.entry.body.reset();
+    m_fetchByKey.erase(key);
+    m_freeFetches.push_back(index);
+
+    const Micros now = m_scheduler.now();
+    const LookupResult result = answer.status == TierStatus::Hit    ? LookupResult::Hit
+                                : answer.status == TierStatus::Miss ? LookupResult::Miss
+                                                                    : LookupResult::Error;
+    m_stats.tierLookup(now, key.ns, TierId::Origin, result, answer.latency);
+
+    if (answer.status == TierStatus::Hit) {
+        if (mayBackfill && answer.entry.size <= m_nsPolicy[key.ns].maxObjectSize)
+            backfill(key, answer.entry, TierId::Origin);
+        for (std::uint32_t reader : waiters) {
+            const Freshness freshness =
+                m_reads[reader].sawOutdated ? Freshness::Revalidated : Freshness::Fresh;
+            finishRead(reader, ServedBy::Origin, freshness, answer.entry);
+        }
+    } else if (answer.status == TierStatus::Miss) {
+        for (std::uint32_t reader : waiters)
+            finishRead(reader, ServedBy::Origin, Freshness::Fresh, Entry{}, 404);
+    } else {
+        for (std::uint32_t reader : waiters)
+            afterOriginFailure(reader);
+    }
+    // Keep the vector's capacity for the next fetch in this slot.
+    if (!m_fetches[index].active) {
+        waiters.clear();
+        m_fetches[index].waiters.swap(waiters);
+    }
+}
+
+void Engine::backfill(const StoredKey& key, const Entry& entry, TierId from)
+{
+    // Back-fills run in the background (the seed's waitUntil): they cost the
+    // reader no latency, and a failed one only means a later miss.
+    const Micros now = m_scheduler.now();
+    auto fill = [&](TierId tier) {
+        if (Tier* target = m_tiers[tierIndex(tier)])
+            target->put(key, entry, now);
+    };
+    if (from == TierId::Origin) {
+        fill(TierId::EdgeKv);
+        fill(TierId::ClientCache);
+    }
+    fill(TierId::EdgeCache);
+}
+
+EngineStats Engine::snapshot() const
+{
+    EngineStats stats = m_stats.snapshot();
+    stats.now = m_scheduler.now();
+    stats.kvQueueDepth = m_kvPending.size();
+    for (std::size_t ns = 0; ns < stats.namespaces.size() && ns < m_nsPolicy.size(); ++ns)
+        stats.namespaces[ns].version = m_nsPolicy[ns].version;
+    return stats;
+}
+
+} // namespace fallback

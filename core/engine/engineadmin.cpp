@@ -1,0 +1,88 @@
+// Policy changes and invalidations: they act at once, outside the data path.
+
+#include "engine/engine.h"
+
+#include "engine/engineops.h"
+
+namespace fallback {
+
+void Engine::setPolicy(const Policy& policy)
+{
+    m_policy = policy;
+    std::fill(m_nsActive.begin(), m_nsActive.end(), false);
+    for (const NamespacePolicy& ns : policy.namespaces) {
+        const NamespaceId id = m_keys.namespaceId(ns.name);
+        if (m_nsPolicy.size() <= id) {
+            m_nsPolicy.resize(id + 1u);
+            m_nsActive.resize(id + 1u, false);
+        }
+        m_nsPolicy[id] = ns;
+        m_nsActive[id] = true;
+        m_stats.describeNamespace(id, ns.name, ns.version);
+    }
+}
+
+PurgeScope Engine::keyScope(NamespaceId ns, ResourceId rid) const
+{
+    PurgeScope scope;
+    scope.kind = PurgeScope::Kind::Key;
+    scope.key = storedKey(ns, rid);
+    scope.ns = ns;
+    return scope;
+}
+
+PurgeScope Engine::namespaceScope(NamespaceId ns)
+{
+    PurgeScope scope;
+    scope.kind = PurgeScope::Kind::Namespace;
+    scope.ns = ns;
+    return scope;
+}
+
+PurgeScope Engine::allScope() { return PurgeScope{}; }
+
+PurgeReport Engine::previewPurge(const PurgeScope& scope) const
+{
+    PurgeReport report;
+    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv}) {
+        if (Tier* t = m_tiers[tierIndex(tier)])
+            report.perTier[tierIndex(tier)] = t->countMatching(scope);
+    }
+    return report;
+}
+
+PurgeReport Engine::purge(const PurgeScope& scope)
+{
+    PurgeReport report;
+    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv}) {
+        if (Tier* t = m_tiers[tierIndex(tier)])
+            report.perTier[tierIndex(tier)] = t->purge(scope);
+    }
+    // Fetches already in flight answer their readers but must not put back
+    // what was just purged.
+    ++m_purgeEpoch;
+    const Micros now = m_scheduler.now();
+    if (scope.kind == PurgeScope::Kind::All) {
+        m_stats.addGlobal(now, &RequestCounters::purges);
+        m_stats.addGlobal(now, &RequestCounters::purgedEntries, report.total());
+    } else {
+        m_stats.add(now, scope.ns, &RequestCounters::purges);
+        m_stats.add(now, scope.ns, &RequestCounters::purgedEntries, report.total());
+    }
+    return report;
+}
+
+Result<std::uint64_t> Engine::bump(NamespaceId ns)
+{
+    if (!namespacePolicy(ns))
+        return Error{"unknown_namespace", "namespace is not in the policy"};
+    NamespacePolicy& rules = m_nsPolicy[ns];
+    ++rules.version;
+    if (NamespacePolicy* inPolicy = m_policy.find(rules.name))
+        inPolicy->version = rules.version;
+    m_stats.describeNamespace(ns, rules.name, rules.version);
+    m_stats.add(m_scheduler.now(), ns, &RequestCounters::bumps);
+    return rules.version;
+}
+
+} // namespace fallback

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "stats/stats.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fallback {
+
+/// What one tier lookup found, for counting.
+enum class LookupResult : std::uint8_t { Hit, Stale, Miss, Error };
+
+/// Counts everything the engine does, as totals, per namespace and per
+/// 1-second bucket. Owned by the engine and called on its thread only;
+/// readers get an EngineStats copy through snapshot().
+class StatsCollector {
+public:
+    explicit StatsCollector(std::size_t seriesCapacity = 3600);
+
+    /// Makes room for namespace `ns` and (re)names it.
+    void describeNamespace(NamespaceId ns, const std::string& name, std::uint64_t version);
+
+    void tierLookup(Micros now, NamespaceId ns, TierId tier, LookupResult result, Micros latency)
+    {
+        Bucket& bucket = current(now);
+        TierCounters& total = m_tiers[tierIndex(tier)];
+        TierCounters& inNs = m_namespaces[ns].tiers[tierIndex(tier)];
+        TierCounters& inSecond = bucket.point.tiers[tierIndex(tier)];
+        for (TierCounters* c : {&total, &inNs, &inSecond}) {
+            ++c->lookups;
+            switch (result) {
+            case LookupResult::Hit: ++c->hits; break;
+            case LookupResult::Stale: ++c->staleHits; break;
+            case LookupResult::Miss: ++c->misses; break;
+            case LookupResult::Error: ++c->errors; break;
+            }
+        }
+        const auto value = static_cast<std::uint64_t>(latency < 0 ? 0 : latency);
+        m_tierLatency[tierIndex(tier)].record(value);
+        bucket.tierLatency[tierIndex(tier)].record(value);
+    }
+
+    void readDone(Micros now, NamespaceId ns, ServedBy who, Freshness freshness, Micros latency);
+
+    /// Adds `n` to one request counter in the totals, the namespace and the
+    /// current second, e.g. add(now, ns, &RequestCounters::coalesced).
+    void add(Micros now, NamespaceId ns, std::uint64_t RequestCounters::*field, std::uint64_t n = 1)
+    {
+        m_requests.*field += n;
+        m_namespaces[ns].requests.*field += n;
+        current(now).point.requests.*field += n;
+    }
+    /// Same, for events that belong to no namespace (purge all).
+    void addGlobal(Micros now, std::uint64_t RequestCounters::*field, std::uint64_t n = 1)
+    {
+        m_requests.*field += n;
+        current(now).point.requests.*field += n;
+    }
+
+    /// Closes the current second so that it appears in the series.
+    void flush();
+
+    /// A copy of everything; `now` and `kvQueueDepth` are filled by the caller.
+    EngineStats snapshot() const;
+    const RequestCounters& requests() const { return m_requests; }
+    const std::array<TierCounters, kTierCount>& tiers() const { return m_tiers; }
+
+private:
+    struct Bucket {
+        SeriesPoint point;
+        std::array<LatencyHistogram, kTierCount> tierLatency;
+        LatencyHistogram latency;
+        bool active = false;
+    };
+
+    Bucket& current(Micros now)
+    {
+        const std::int64_t second = now / kMicrosPerSecond;
+        if (!m_bucket.active || second > m_bucket.point.second)
+            roll(second);
+        return m_bucket;
+    }
+    void roll(std::int64_t second);
+
+    std::size_t m_seriesCapacity;
+    std::array<TierCounters, kTierCount> m_tiers{};
+    std::array<LatencyHistogram, kTierCount> m_tierLatency;
+    LatencyHistogram m_latency;
+    RequestCounters m_requests;
+    std::vector<NamespaceStats> m_namespaces;
+    std::deque<SeriesPoint> m_series;
+    Bucket m_bucket;
+};
+
+} // namespace fallback

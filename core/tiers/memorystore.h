@@ -1,0 +1,62 @@
+#pragma once
+
+#include "engine/types.h"
+#include "sim/scenario.h"
+#include "tiers/eviction.h"
+#include "tiers/tier.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace fallback {
+
+/// An in-memory key → entry store with a capacity (entries and/or bytes) and
+/// an eviction policy. The storage behind simulated and in-process tiers.
+/// Not thread-safe.
+class MemoryStore {
+public:
+    MemoryStore(Capacity capacity, EvictionKind eviction);
+
+    /// The live entry for `key`, touching it for eviction; entries older than
+    /// `keepFor` at `now` are removed and reported absent.
+    const Entry* get(const StoredKey& key, Micros now, Micros keepFor);
+    /// The entry without touching it.
+    const Entry* peek(const StoredKey& key) const;
+    /// Inserts or replaces; evicts as needed. An entry bigger than the byte
+    /// capacity is not stored (returns false).
+    bool put(const StoredKey& key, const Entry& entry);
+    bool erase(const StoredKey& key);
+
+    std::size_t purge(const PurgeScope& scope);
+    std::size_t countMatching(const PurgeScope& scope) const;
+    void forEach(const std::function<bool(const StoredKey&, const Entry&)>& visit) const;
+
+    TierUsage usage() const { return {m_index.size(), m_bytes, m_evictions}; }
+    const Capacity& capacity() const { return m_capacity; }
+    /// Changes the capacity; evicts at once if the store is now over it.
+    void setCapacity(Capacity capacity);
+    void clear();
+
+private:
+    struct Slot {
+        StoredKey key;
+        Entry entry;
+        bool used = false;
+    };
+    void removeSlot(std::uint32_t slot);
+    bool overCapacity() const;
+    void evictToFit();
+
+    Capacity m_capacity;
+    std::unique_ptr<EvictionPolicy> m_eviction;
+    std::vector<Slot> m_slots;
+    std::vector<std::uint32_t> m_freeSlots;
+    std::unordered_map<StoredKey, std::uint32_t, StoredKeyHash> m_index;
+    std::uint64_t m_bytes = 0;
+    std::uint64_t m_evictions = 0;
+};
+
+} // namespace fallback
