@@ -109,6 +109,11 @@ public:
     std::size_t inFlightFetches() const { return m_fetchByKey.size(); }
     /// Operations not yet answered (reads, writes, fetches, KV drain).
     std::size_t pendingOperations() const;
+    /// True while reads, writes or origin fetches are in flight (the KV
+    /// retry queue, which may wait for ever on a dead KV, is not counted).
+    bool busy() const { return pendingOperations() > (m_kvDrainActive ? 1u : 0u); }
+    /// Closes the current 1-second bucket of the series (end of a run).
+    void flushStats() { m_stats.flush(); }
 
     /// Called by the Scheduler when a suspended operation's time has come.
     void resume(OpToken op);

@@ -8,6 +8,7 @@
 #include "policy/policy.h"
 #include "util/units.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "engine/keyspace.h"
+#include "policy/diagnostic.h"
+#include "policy/policy.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+#include "sim/workload.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fallback {
+
+/// One request of a workload, in interned form.
+struct SimRequest {
+    Micros time = 0;
+    NamespaceId ns = 0;
+    ResourceId rid = 0;
+    std::uint32_t size = 0; ///< object size; 0 = the origin's default
+    TraceOp op = TraceOp::Get;
+};
+
+/// Where a simulation's requests come from, in time order.
+class RequestSource {
+public:
+    virtual ~RequestSource() = default;
+    /// The next request; false at the end or on an error (see error()).
+    virtual bool next(SimRequest& request) = 0;
+    /// Share of the source consumed, in [0, 1], when it knows its length.
+    virtual double progress() const { return 0.0; }
+    /// The problem that stopped the source, if any.
+    virtual const Diagnostic* error() const { return nullptr; }
+};
+
+/// Poisson arrivals, namespaces by weight, ids by Zipf per namespace, a
+/// fixed size per object drawn from the size range. Ids are the decimal
+/// numbers 0..keys-1.
+class SyntheticSource final : public RequestSource {
+public:
+    SyntheticSource(const SyntheticWorkload& workload, KeySpace& keys, std::uint64_t seed);
+    bool next(SimRequest& request) override;
+
+private:
+    SyntheticWorkload m_workload;
+    Random m_random;
+    ZipfSampler m_zipf;
+    WeightedChoice m_namespaceChoice;
+    std::vector<NamespaceId> m_namespaces;
+    std::vector<ResourceId> m_rids; ///< rank -> interned id
+    std::uint64_t m_sizeSeed;
+    double m_time = 0; ///< seconds
+};
+
+/// Replays a CSV trace, streaming. A namespace absent from the policy stops
+/// the run with a diagnostic at its row.
+class TraceSource final : public RequestSource {
+public:
+    TraceSource(const std::string& path, const std::string& label, KeySpace& keys,
+                const Policy& policy);
+    bool ok() const { return m_reader.ok(); }
+    bool next(SimRequest& request) override;
+    double progress() const override;
+    const Diagnostic* error() const override;
+
+private:
+    TraceReader m_reader;
+    KeySpace& m_keys;
+    std::vector<std::pair<std::string, NamespaceId>> m_namespaces; ///< in the policy
+    std::vector<std::string> m_namespaceNames;
+    std::string m_label;
+    Diagnostic m_error;
+    bool m_failed = false;
+};
+
+} // namespace fallback

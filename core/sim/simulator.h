@@ -1,0 +1,89 @@
+#pragma once
+
+#include "engine/engine.h"
+#include "engine/keyspace.h"
+#include "sim/eventqueue.h"
+#include "sim/requestsource.h"
+#include "sim/scenario.h"
+#include "tiers/simulatedtier.h"
+#include "util/result.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace fallback {
+
+/// Overrides of a scenario for one run (the `simulate` flags).
+struct SimulationOptions {
+    std::optional<std::uint64_t> requests;
+    std::optional<std::uint64_t> seed;
+    std::string tracePath; ///< replaces the scenario's workload
+};
+
+/// Local test mode: the engine against simulated tiers in virtual time
+/// (SPEC §3, issue "local simulator"). Discrete-event and deterministic for
+/// a seed: the simulator only supplies the clock, the tiers and the
+/// workload; the engine is the same code a node runs. Not thread-safe: one
+/// thread drives it (the console's worker, or the CLI).
+class Simulator final : private Scheduler {
+public:
+    explicit Simulator(const Scenario& scenario, SimulationOptions options = {});
+    ~Simulator() override;
+
+    /// Fails when the workload cannot start (an unreadable trace).
+    Status start();
+    /// Runs to the end. `progress` (share in [0, 1]) is called about every
+    /// 64k requests. Fails with the diagnostic of a bad trace row.
+    Status run(const std::function<void(double)>& progress = {});
+    /// Runs until virtual time `until` or the end, whichever comes first.
+    Status runUntil(Micros until);
+    bool finished() const { return m_finished; }
+
+    Micros now() const override { return m_now; }
+    /// Requests issued so far (reads, writes and deletes).
+    std::uint64_t requestsIssued() const { return m_issued; }
+    /// Share of the run done, in [0, 1].
+    double progress() const;
+    /// When the run ends in virtual time, if known in advance.
+    std::optional<Micros> plannedEnd() const;
+
+    const Scenario& scenario() const { return m_scenario; }
+    Engine& engine() { return *m_engine; }
+    const Engine& engine() const { return *m_engine; }
+    KeySpace& keys() { return m_keys; }
+    /// Faults and specs of a simulated tier; null when the tier is disabled.
+    SimulatedBehaviour* behaviour(TierId tier);
+    SimulatedTier* cacheTier(TierId tier);
+    bool tierEnabled(TierId tier) const { return m_scenario.tiers[tierIndex(tier)].enabled; }
+
+private:
+    bool suspendAfterCall(OpToken op, Micros latency) override;
+    void wakeAfter(OpToken op, Micros delay) override;
+
+    bool pullArrival();
+    void issue(const SimRequest& request);
+    void handle(const SimEvent& event);
+    void applyScenarioEvent(const ScenarioEvent& event);
+    Status sourceStatus() const;
+
+    Scenario m_scenario;
+    SimulationOptions m_options;
+    KeySpace m_keys;
+    EventQueue m_queue;
+    std::unique_ptr<SimulatedTier> m_edgeCache, m_edgeKv, m_clientCache;
+    std::unique_ptr<SimulatedOrigin> m_origin;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<RequestSource> m_source;
+
+    Micros m_now = 0;
+    std::uint64_t m_issued = 0;
+    std::optional<std::uint64_t> m_requestLimit;
+    SimRequest m_next;
+    bool m_haveNext = false;
+    bool m_sourceDone = false;
+    bool m_started = false;
+    bool m_finished = false;
+};
+
+} // namespace fallback
