@@ -39,8 +39,19 @@ private:
     };
     std::vector<std::string> m_namespaces;
     std::unordered_map<std::string, NamespaceId, Hash, std::equal_to<>> m_namespaceIds;
+    /// Open-addressing index over m_resources: a 32-bit hash tag and id + 1
+    /// (0 = empty) per slot, so a look-up touches one small slot and compares
+    /// one string. Interning is on the trace replay's hot path.
+    struct ResourceSlot {
+        std::uint32_t tag = 0;
+        std::uint32_t ridPlusOne = 0;
+    };
+    std::size_t slotFor(std::string_view id, std::uint64_t hash) const;
+    void growResourceTable(std::size_t capacity);
+
     std::vector<std::string> m_resources;
-    std::unordered_map<std::string, ResourceId, Hash, std::equal_to<>> m_resourceIds;
+    std::vector<ResourceSlot> m_resourceTable;
+    int m_resourceShift = 64;
 };
 
 } // namespace fallback

@@ -6,26 +6,23 @@ namespace fallback {
 
 void LruPolicy::grow(std::uint32_t slot)
 {
-    if (slot >= m_prev.size()) {
-        m_prev.resize(slot + 1u, kNone);
-        m_next.resize(slot + 1u, kNone);
-    }
+    if (slot >= m_links.size())
+        m_links.resize(slot + 1u);
 }
 
 void LruPolicy::unlink(std::uint32_t slot)
 {
-    const std::uint32_t p = m_prev[slot], n = m_next[slot];
-    (p == kNone ? m_head : m_next[p]) = n;
-    (n == kNone ? m_tail : m_prev[n]) = p;
-    m_prev[slot] = m_next[slot] = kNone;
+    Link& link = m_links[slot];
+    (link.prev == kNone ? m_head : m_links[link.prev].next) = link.next;
+    (link.next == kNone ? m_tail : m_links[link.next].prev) = link.prev;
+    link = Link{};
 }
 
 void LruPolicy::pushFront(std::uint32_t slot)
 {
-    m_prev[slot] = kNone;
-    m_next[slot] = m_head;
+    m_links[slot] = Link{kNone, m_head};
     if (m_head != kNone)
-        m_prev[m_head] = slot;
+        m_links[m_head].prev = slot;
     m_head = slot;
     if (m_tail == kNone)
         m_tail = slot;
@@ -57,15 +54,11 @@ std::uint32_t LruPolicy::evict()
 
 void LruPolicy::reset()
 {
-    m_prev.clear();
-    m_next.clear();
+    m_links.clear();
     m_head = m_tail = kNone;
 }
 
-std::size_t LruPolicy::memorySize() const
-{
-    return (m_prev.capacity() + m_next.capacity()) * sizeof(std::uint32_t);
-}
+std::size_t LruPolicy::memorySize() const { return m_links.capacity() * sizeof(Link); }
 
 // --- SIEVE --------------------------------------------------------------------
 

@@ -44,7 +44,10 @@ private:
     void unlink(std::uint32_t slot);
     void pushFront(std::uint32_t slot);
 
-    std::vector<std::uint32_t> m_prev, m_next;
+    struct Link {
+        std::uint32_t prev = kNone, next = kNone;
+    };
+    std::vector<Link> m_links; ///< one cache line holds both neighbours
     std::uint32_t m_head = kNone, m_tail = kNone; ///< head = most recent
 };
 

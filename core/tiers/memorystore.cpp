@@ -13,12 +13,12 @@ MemoryStore::MemoryStore(Capacity capacity, EvictionKind eviction)
 
 const Entry* MemoryStore::get(const StoredKey& key, Micros now, Micros keepFor)
 {
-    const auto it = m_index.find(key);
-    if (it == m_index.end())
+    const std::uint32_t* found = m_index.find(key);
+    if (!found)
         return nullptr;
-    const std::uint32_t slot = it->second;
+    const std::uint32_t slot = *found;
     if (now - m_slots[slot].entry.storedAt > keepFor) {
-        m_index.erase(it);
+        m_index.erase(key);
         m_eviction->remove(slot);
         removeSlot(slot);
         return nullptr;
@@ -29,8 +29,8 @@ const Entry* MemoryStore::get(const StoredKey& key, Micros now, Micros keepFor)
 
 const Entry* MemoryStore::peek(const StoredKey& key) const
 {
-    const auto it = m_index.find(key);
-    return it == m_index.end() ? nullptr : &m_slots[it->second].entry;
+    const std::uint32_t* found = m_index.find(key);
+    return found ? &m_slots[*found].entry : nullptr;
 }
 
 bool MemoryStore::put(const StoredKey& key, const Entry& entry)
@@ -39,11 +39,12 @@ bool MemoryStore::put(const StoredKey& key, const Entry& entry)
         erase(key); // the old copy would be out of date
         return false;
     }
-    if (const auto it = m_index.find(key); it != m_index.end()) {
-        Slot& slot = m_slots[it->second];
+    auto [index, inserted] = m_index.tryEmplace(key);
+    if (!inserted) {
+        Slot& slot = m_slots[*index];
         m_bytes = m_bytes - slot.entry.size + entry.size;
         slot.entry = entry;
-        m_eviction->touch(it->second);
+        m_eviction->touch(*index);
     } else {
         std::uint32_t slot;
         if (!m_freeSlots.empty()) {
@@ -53,9 +54,9 @@ bool MemoryStore::put(const StoredKey& key, const Entry& entry)
             slot = static_cast<std::uint32_t>(m_slots.size());
             m_slots.emplace_back();
         }
+        *index = slot;
         m_slots[slot] = Slot{key, entry, true};
         m_bytes += entry.size;
-        m_index.emplace(key, slot);
         m_eviction->track(slot);
     }
     evictToFit();
@@ -64,11 +65,11 @@ bool MemoryStore::put(const StoredKey& key, const Entry& entry)
 
 bool MemoryStore::erase(const StoredKey& key)
 {
-    const auto it = m_index.find(key);
-    if (it == m_index.end())
+    const std::uint32_t* found = m_index.find(key);
+    if (!found)
         return false;
-    const std::uint32_t slot = it->second;
-    m_index.erase(it);
+    const std::uint32_t slot = *found;
+    m_index.erase(key);
     m_eviction->remove(slot);
     removeSlot(slot);
     return true;
@@ -118,7 +119,7 @@ std::size_t MemoryStore::purge(const PurgeScope& scope)
 std::size_t MemoryStore::countMatching(const PurgeScope& scope) const
 {
     if (scope.kind == PurgeScope::Kind::Key)
-        return m_index.count(scope.key);
+        return m_index.contains(scope.key) ? 1 : 0;
     if (scope.kind == PurgeScope::Kind::All)
         return m_index.size();
     std::size_t count = 0;

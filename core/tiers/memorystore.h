@@ -4,11 +4,11 @@
 #include "sim/scenario.h"
 #include "tiers/eviction.h"
 #include "tiers/tier.h"
+#include "util/flatmap.h"
 
 #include <functional>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace fallback {
@@ -54,7 +54,7 @@ private:
     std::unique_ptr<EvictionPolicy> m_eviction;
     std::vector<Slot> m_slots;
     std::vector<std::uint32_t> m_freeSlots;
-    std::unordered_map<StoredKey, std::uint32_t, StoredKeyHash> m_index;
+    FlatMap<StoredKey, std::uint32_t, StoredKeyHash> m_index;
     std::uint64_t m_bytes = 0;
     std::uint64_t m_evictions = 0;
 };

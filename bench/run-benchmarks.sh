@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints its figures; compare two runs side by side.
+#   bench/run-benchmarks.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== machine: $(nproc) cores, $(uname -r), $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "== trace: 1M requests, 100k keys per namespace, zipf 0.9, 3 % writes"
+"$build/bench/fallback-tracegen" --requests 1000000 --keys 100000 --zipf 0.9 --rate 20000 \
+  --seed 7 --namespaces product:0.7,config:0.3 --write-ratio 0.03 > "$work/trace.csv"
+ls -l "$work/trace.csv" | awk '{printf "trace bytes: %s\n", $5}'
+
+echo "== CSV parsing alone"
+"$build/bench/bench_tracereader" "$work/trace.csv"
+echo "== simulator: trace replay through four tiers (CSV parsing included)"
+"$build/bench/bench_simulate" bench/bench.scenario.yaml "$work/trace.csv"
+echo "== simulator: synthetic workload through four tiers"
+"$build/bench/bench_simulate" bench/bench.scenario.yaml --repeat 1
+echo "== engine: in-memory hit path"
+"$build/bench/bench_engine" 100000 20000000
