@@ -2,6 +2,7 @@
 
 #include "engine/types.h"
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,9 +14,13 @@ namespace fallback {
 /// Interns namespace names and resource ids into dense integers so that the
 /// hot path hashes small fixed-size keys. Ids are never reused or forgotten:
 /// memory grows with the number of distinct names seen, not with requests.
-/// Not thread-safe.
+/// Not thread-safe by itself: code that shares one KeySpace across threads
+/// (a trace prefetch thread interning ids while the simulator runs) holds
+/// mutex() around every call.
 class KeySpace {
 public:
+    std::mutex& mutex() const { return m_mutex; }
+
     /// The id of `name`, registering it when new. Does not validate.
     NamespaceId namespaceId(std::string_view name);
     std::optional<NamespaceId> findNamespace(std::string_view name) const;
@@ -37,6 +42,7 @@ private:
             return std::hash<std::string_view>{}(s);
         }
     };
+    mutable std::mutex m_mutex;
     std::vector<std::string> m_namespaces;
     std::unordered_map<std::string, NamespaceId, Hash, std::equal_to<>> m_namespaceIds;
     /// Open-addressing index over m_resources: a 32-bit hash tag and id + 1

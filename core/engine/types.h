@@ -50,6 +50,10 @@ struct StoredKey {
     bool operator==(const StoredKey&) const = default;
 };
 
+/// A key no caller can form (namespace ids stop well below 0xffff): marks
+/// free slots in flat hash tables.
+constexpr StoredKey kNoStoredKey{~std::uint64_t(0), ~std::uint32_t(0), 0xffff};
+
 struct StoredKeyHash {
     std::size_t operator()(const StoredKey& key) const noexcept
     {

@@ -47,6 +47,11 @@ bool SyntheticSource::next(SimRequest& request)
     return true;
 }
 
+namespace {
+constexpr std::size_t kBatchSize = 4096;
+constexpr std::size_t kBatchesAhead = 4;
+} // namespace
+
 TraceSource::TraceSource(const std::string& path, const std::string& label, KeySpace& keys,
                          const Policy& policy)
     : m_reader(path, label), m_keys(keys), m_label(label.empty() ? path : label)
@@ -55,12 +60,29 @@ TraceSource::TraceSource(const std::string& path, const std::string& label, KeyS
         m_namespaces.emplace_back(ns.name, keys.namespaceId(ns.name));
         m_namespaceNames.push_back(ns.name);
     }
+    for (std::size_t i = 0; i < kBatchesAhead; ++i) {
+        m_free.emplace_back();
+        m_free.back().requests.reserve(kBatchSize);
+    }
+    if (m_reader.ok())
+        m_thread = std::thread([this] { produce(); });
+    else
+        m_ended = true;
 }
 
-bool TraceSource::next(SimRequest& request)
+TraceSource::~TraceSource()
 {
-    if (m_failed)
-        return false;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_changed.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+bool TraceSource::readRow(SimRequest& request)
+{
     TraceRecord record;
     if (!m_reader.next(record))
         return false;
@@ -88,13 +110,75 @@ bool TraceSource::next(SimRequest& request)
     return true;
 }
 
+void TraceSource::produce()
+{
+    for (;;) {
+        Batch batch;
+        {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [&] { return m_stop || !m_free.empty(); });
+            if (m_stop)
+                return;
+            batch = std::move(m_free.back());
+            m_free.pop_back();
+        }
+        batch.requests.clear();
+        batch.last = false;
+        {
+            std::lock_guard keysLock(m_keys.mutex());
+            SimRequest request;
+            while (batch.requests.size() < kBatchSize) {
+                if (!readRow(request)) {
+                    batch.last = true;
+                    break;
+                }
+                batch.requests.push_back(request);
+            }
+        }
+        m_bytesRead.store(m_reader.bytesRead(), std::memory_order_relaxed);
+        const bool last = batch.last;
+        {
+            std::lock_guard lock(m_mutex);
+            m_full.push_back(std::move(batch));
+        }
+        m_changed.notify_all();
+        if (last)
+            return;
+    }
+}
+
+bool TraceSource::next(SimRequest& request)
+{
+    while (m_position >= m_current.requests.size()) {
+        if (m_ended)
+            return false;
+        std::unique_lock lock(m_mutex);
+        if (!m_current.requests.empty() || m_current.requests.capacity() > 0)
+            m_free.push_back(std::move(m_current));
+        m_changed.notify_all();
+        m_changed.wait(lock, [&] { return !m_full.empty(); });
+        m_current = std::move(m_full.front());
+        m_full.pop_front();
+        m_position = 0;
+        if (m_current.last)
+            m_ended = true; // the producer is done: its error is now safe to read
+    }
+    request = m_current.requests[m_position++];
+    return true;
+}
+
 double TraceSource::progress() const
 {
-    return m_reader.fileSize() ? double(m_reader.bytesRead()) / double(m_reader.fileSize()) : 0.0;
+    const std::uint64_t size = m_reader.fileSize();
+    return size ? double(m_bytesRead.load(std::memory_order_relaxed)) / double(size) : 0.0;
 }
 
 const Diagnostic* TraceSource::error() const
 {
+    // Producer-side state is read only after the consumer took the last
+    // batch (ordered by m_mutex), or when the reader failed to open.
+    if (!m_ended)
+        return nullptr;
     if (m_failed)
         return &m_error;
     if (!m_reader.ok())

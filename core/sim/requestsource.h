@@ -7,7 +7,12 @@
 #include "sim/trace.h"
 #include "sim/workload.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,23 +61,48 @@ private:
 
 /// Replays a CSV trace, streaming. A namespace absent from the policy stops
 /// the run with a diagnostic at its row.
+///
+/// Parsing and interning run on a prefetch thread, a batch of rows ahead of
+/// the simulator, so that a replay uses both cores; it holds
+/// KeySpace::mutex() while it interns a batch. Memory stays bounded: a few
+/// batches are in flight.
 class TraceSource final : public RequestSource {
 public:
     TraceSource(const std::string& path, const std::string& label, KeySpace& keys,
                 const Policy& policy);
-    bool ok() const { return m_reader.ok(); }
+    ~TraceSource() override;
     bool next(SimRequest& request) override;
     double progress() const override;
     const Diagnostic* error() const override;
 
 private:
+    struct Batch {
+        std::vector<SimRequest> requests;
+        bool last = false; ///< the trace ends (or failed) after this batch
+    };
+    void produce();
+    bool readRow(SimRequest& request);
+
     TraceReader m_reader;
     KeySpace& m_keys;
     std::vector<std::pair<std::string, NamespaceId>> m_namespaces; ///< in the policy
     std::vector<std::string> m_namespaceNames;
     std::string m_label;
+
+    // Producer-side state; published to the consumer with the last batch.
     Diagnostic m_error;
     bool m_failed = false;
+    std::atomic<std::uint64_t> m_bytesRead{0};
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Batch> m_full;          ///< produced, not yet consumed
+    std::vector<Batch> m_free;         ///< consumed, ready for reuse
+    bool m_stop = false;
+    Batch m_current;                   ///< consumer's batch
+    std::size_t m_position = 0;
+    bool m_ended = false;              ///< consumer saw the last batch
+    std::thread m_thread;
 };
 
 } // namespace fallback

@@ -47,8 +47,17 @@ Simulator::Simulator(const Scenario& scenario, SimulationOptions options)
                                       m_clientCache.get()});
     m_engine->setPolicy(m_scenario.policy);
 
-    for (std::size_t i = 0; i < m_scenario.events.size(); ++i)
-        m_queue.push(m_scenario.events[i].at, SimEventKind::ScenarioEvent, i);
+    // Ids named by events are interned now, before a trace prefetch thread
+    // shares the key space.
+    m_eventResources.assign(m_scenario.events.size(), 0);
+    for (std::size_t i = 0; i < m_scenario.events.size(); ++i) {
+        const ScenarioEvent& event = m_scenario.events[i];
+        if (event.action == EventAction::Purge && !event.key.empty()) {
+            if (auto address = parseResourceAddress(event.key))
+                m_eventResources[i] = m_keys.intern(address->id);
+        }
+        m_queue.push(event.at, SimEventKind::ScenarioEvent, i);
+    }
 }
 
 Simulator::~Simulator() = default;
@@ -229,7 +238,9 @@ void Simulator::handle(const SimEvent& event)
 {
     switch (event.kind) {
     case SimEventKind::EngineOp: m_engine->resume(event.payload); break;
-    case SimEventKind::ScenarioEvent: applyScenarioEvent(m_scenario.events[event.payload]); break;
+    case SimEventKind::ScenarioEvent:
+        applyScenarioEvent(m_scenario.events[event.payload], m_eventResources[event.payload]);
+        break;
     case SimEventKind::FaultEnd: {
         const auto tier = static_cast<TierId>(event.payload & 0xff);
         const auto action = static_cast<EventAction>(event.payload >> 8);
@@ -246,7 +257,7 @@ void Simulator::handle(const SimEvent& event)
     }
 }
 
-void Simulator::applyScenarioEvent(const ScenarioEvent& event)
+void Simulator::applyScenarioEvent(const ScenarioEvent& event, ResourceId resource)
 {
     auto endLater = [&](TierId tier) {
         if (event.duration > 0) {
@@ -282,7 +293,7 @@ void Simulator::applyScenarioEvent(const ScenarioEvent& event)
         } else if (!event.key.empty()) {
             if (auto address = parseResourceAddress(event.key)) {
                 if (auto ns = m_keys.findNamespace(address->ns))
-                    m_engine->purge(m_engine->keyScope(*ns, m_keys.intern(address->id)));
+                    m_engine->purge(m_engine->keyScope(*ns, resource));
             }
         } else if (auto ns = m_keys.findNamespace(event.ns)) {
             m_engine->purge(Engine::namespaceScope(*ns));

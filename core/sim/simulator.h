@@ -51,6 +51,8 @@ public:
     const Scenario& scenario() const { return m_scenario; }
     Engine& engine() { return *m_engine; }
     const Engine& engine() const { return *m_engine; }
+    /// The run's key space. While a trace replays, a prefetch thread interns
+    /// into it: hold keys().mutex() around any use from outside the run.
     KeySpace& keys() { return m_keys; }
     /// Faults and specs of a simulated tier; null when the tier is disabled.
     SimulatedBehaviour* behaviour(TierId tier);
@@ -64,7 +66,7 @@ private:
     bool pullArrival();
     void issue(const SimRequest& request);
     void handle(const SimEvent& event);
-    void applyScenarioEvent(const ScenarioEvent& event);
+    void applyScenarioEvent(const ScenarioEvent& event, ResourceId resource);
     Status sourceStatus() const;
 
     Scenario m_scenario;
@@ -76,6 +78,7 @@ private:
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<RequestSource> m_source;
 
+    std::vector<ResourceId> m_eventResources; ///< per event: the purged key's id, interned up front
     Micros m_now = 0;
     std::uint64_t m_issued = 0;
     std::optional<std::uint64_t> m_requestLimit;

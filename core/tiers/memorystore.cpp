@@ -1,36 +1,51 @@
 #include "tiers/memorystore.h"
 
+#include <algorithm>
+
 namespace fallback {
 
 MemoryStore::MemoryStore(Capacity capacity, EvictionKind eviction)
-    : m_capacity(capacity), m_eviction(makeEvictionPolicy(eviction))
+    : m_capacity(capacity), m_eviction(makeEvictionPolicy(eviction)), m_index(kNoStoredKey)
 {
     if (capacity.entries > 0 && capacity.entries < (1u << 24)) {
         m_index.reserve(capacity.entries + 1);
-        m_slots.reserve(capacity.entries + 1);
+        m_slotKeys.reserve(capacity.entries + 1);
     }
+}
+
+const Entry* MemoryStore::fill(const Record& record) const
+{
+    m_scratch.storedAt = record.storedAt;
+    m_scratch.size = record.size;
+    if (!m_bodies.empty())
+        m_scratch.body = m_bodies[record.slot];
+    else
+        m_scratch.body.reset();
+    return &m_scratch;
 }
 
 const Entry* MemoryStore::get(const StoredKey& key, Micros now, Micros keepFor)
 {
-    const std::uint32_t* found = m_index.find(key);
-    if (!found)
+    Record* record = m_index.find(key);
+    if (!record)
         return nullptr;
-    const std::uint32_t slot = *found;
-    if (now - m_slots[slot].entry.storedAt > keepFor) {
+    if (now - record->storedAt > keepFor) {
+        const Record expired = *record;
         m_index.erase(key);
-        m_eviction->remove(slot);
-        removeSlot(slot);
+        if (!m_capacity.unbounded())
+            m_eviction->remove(expired.slot);
+        dropSlot(expired.slot, expired.size);
         return nullptr;
     }
-    m_eviction->touch(slot);
-    return &m_slots[slot].entry;
+    if (!m_capacity.unbounded())
+        m_eviction->touch(record->slot);
+    return fill(*record);
 }
 
 const Entry* MemoryStore::peek(const StoredKey& key) const
 {
-    const std::uint32_t* found = m_index.find(key);
-    return found ? &m_slots[*found].entry : nullptr;
+    const Record* record = m_index.find(key);
+    return record ? fill(*record) : nullptr;
 }
 
 bool MemoryStore::put(const StoredKey& key, const Entry& entry)
@@ -39,46 +54,54 @@ bool MemoryStore::put(const StoredKey& key, const Entry& entry)
         erase(key); // the old copy would be out of date
         return false;
     }
-    auto [index, inserted] = m_index.tryEmplace(key);
+    auto [record, inserted] = m_index.tryEmplace(key);
     if (!inserted) {
-        Slot& slot = m_slots[*index];
-        m_bytes = m_bytes - slot.entry.size + entry.size;
-        slot.entry = entry;
-        m_eviction->touch(*index);
+        m_bytes = m_bytes - record->size + entry.size;
+        if (!m_capacity.unbounded())
+            m_eviction->touch(record->slot);
     } else {
-        std::uint32_t slot;
         if (!m_freeSlots.empty()) {
-            slot = m_freeSlots.back();
+            record->slot = m_freeSlots.back();
             m_freeSlots.pop_back();
+            m_slotKeys[record->slot] = key;
         } else {
-            slot = static_cast<std::uint32_t>(m_slots.size());
-            m_slots.emplace_back();
+            record->slot = static_cast<std::uint32_t>(m_slotKeys.size());
+            m_slotKeys.push_back(key);
+            if (!m_bodies.empty())
+                m_bodies.emplace_back();
         }
-        *index = slot;
-        m_slots[slot] = Slot{key, entry, true};
         m_bytes += entry.size;
-        m_eviction->track(slot);
+        if (!m_capacity.unbounded())
+            m_eviction->track(record->slot);
     }
+    record->storedAt = entry.storedAt;
+    record->size = entry.size;
+    if (entry.body && m_bodies.empty())
+        m_bodies.resize(m_slotKeys.size()); // first real body: start keeping them
+    if (!m_bodies.empty())
+        m_bodies[record->slot] = entry.body;
     evictToFit();
     return true;
 }
 
 bool MemoryStore::erase(const StoredKey& key)
 {
-    const std::uint32_t* found = m_index.find(key);
-    if (!found)
+    const Record* record = m_index.find(key);
+    if (!record)
         return false;
-    const std::uint32_t slot = *found;
+    const Record removed = *record;
     m_index.erase(key);
-    m_eviction->remove(slot);
-    removeSlot(slot);
+    if (!m_capacity.unbounded())
+        m_eviction->remove(removed.slot);
+    dropSlot(removed.slot, removed.size);
     return true;
 }
 
-void MemoryStore::removeSlot(std::uint32_t slot)
+void MemoryStore::dropSlot(std::uint32_t slot, std::uint32_t size)
 {
-    m_bytes -= m_slots[slot].entry.size;
-    m_slots[slot] = Slot{};
+    m_bytes -= size;
+    if (!m_bodies.empty())
+        m_bodies[slot].reset();
     m_freeSlots.push_back(slot);
 }
 
@@ -94,8 +117,10 @@ void MemoryStore::evictToFit()
         const std::uint32_t victim = m_eviction->evict();
         if (victim == EvictionPolicy::kNone)
             break;
-        m_index.erase(m_slots[victim].key);
-        removeSlot(victim);
+        const StoredKey key = m_slotKeys[victim];
+        const std::uint32_t size = m_index.find(key)->size;
+        m_index.erase(key);
+        dropSlot(victim, size);
         ++m_evictions;
     }
 }
@@ -104,16 +129,14 @@ std::size_t MemoryStore::purge(const PurgeScope& scope)
 {
     if (scope.kind == PurgeScope::Kind::Key)
         return erase(scope.key) ? 1 : 0;
-    std::size_t removed = 0;
-    for (std::uint32_t slot = 0; slot < m_slots.size(); ++slot) {
-        if (m_slots[slot].used && scope.matches(m_slots[slot].key)) {
-            m_index.erase(m_slots[slot].key);
-            m_eviction->remove(slot);
-            removeSlot(slot);
-            ++removed;
-        }
-    }
-    return removed;
+    std::vector<StoredKey> doomed;
+    m_index.forEach([&](const StoredKey& key, const Record&) {
+        if (scope.matches(key))
+            doomed.push_back(key);
+    });
+    for (const StoredKey& key : doomed)
+        erase(key);
+    return doomed.size();
 }
 
 std::size_t MemoryStore::countMatching(const PurgeScope& scope) const
@@ -123,21 +146,34 @@ std::size_t MemoryStore::countMatching(const PurgeScope& scope) const
     if (scope.kind == PurgeScope::Kind::All)
         return m_index.size();
     std::size_t count = 0;
-    for (const Slot& slot : m_slots)
-        count += slot.used && scope.matches(slot.key);
+    m_index.forEach([&](const StoredKey& key, const Record&) { count += scope.matches(key); });
     return count;
 }
 
 void MemoryStore::forEach(const std::function<bool(const StoredKey&, const Entry&)>& visit) const
 {
-    for (const Slot& slot : m_slots) {
-        if (slot.used && !visit(slot.key, slot.entry))
+    // FlatMap::forEach cannot stop early; collect first so a visitor may stop.
+    std::vector<std::pair<StoredKey, Record>> items;
+    items.reserve(m_index.size());
+    m_index.forEach([&](const StoredKey& key, const Record& record) { items.emplace_back(key, record); });
+    for (const auto& [key, record] : items) {
+        if (!visit(key, *fill(record)))
             return;
     }
 }
 
 void MemoryStore::setCapacity(Capacity capacity)
 {
+    if (m_capacity.unbounded() && !capacity.unbounded()) {
+        // An unbounded store keeps no eviction order (it never evicts):
+        // start one now, oldest entries first.
+        std::vector<std::pair<Micros, std::uint32_t>> order;
+        m_index.forEach([&](const StoredKey&, const Record& r) { order.emplace_back(r.storedAt, r.slot); });
+        std::sort(order.begin(), order.end());
+        m_eviction->reset();
+        for (const auto& item : order)
+            m_eviction->track(item.second);
+    }
     m_capacity = capacity;
     evictToFit();
 }
@@ -145,7 +181,8 @@ void MemoryStore::setCapacity(Capacity capacity)
 void MemoryStore::clear()
 {
     m_index.clear();
-    m_slots.clear();
+    m_slotKeys.clear();
+    m_bodies.clear();
     m_freeSlots.clear();
     m_eviction->reset();
     m_bytes = 0;

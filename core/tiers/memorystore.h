@@ -21,9 +21,10 @@ public:
     MemoryStore(Capacity capacity, EvictionKind eviction);
 
     /// The live entry for `key`, touching it for eviction; entries older than
-    /// `keepFor` at `now` are removed and reported absent.
+    /// `keepFor` at `now` are removed and reported absent. The pointer is
+    /// valid until the next call on this store.
     const Entry* get(const StoredKey& key, Micros now, Micros keepFor);
-    /// The entry without touching it.
+    /// The entry without touching it; valid until the next call.
     const Entry* peek(const StoredKey& key) const;
     /// Inserts or replaces; evicts as needed. An entry bigger than the byte
     /// capacity is not stored (returns false).
@@ -41,22 +42,27 @@ public:
     void clear();
 
 private:
-    struct Slot {
-        StoredKey key;
-        Entry entry;
-        bool used = false;
+    /// What the index holds inline, so that a hit costs one probe of the
+    /// table (plus the eviction policy's bookkeeping): bodies live apart.
+    struct Record {
+        Micros storedAt = 0;
+        std::uint32_t size = 0;
+        std::uint32_t slot = 0; ///< eviction policy's handle, index into m_slotKeys
     };
-    void removeSlot(std::uint32_t slot);
+    const Entry* fill(const Record& record) const;
+    void dropSlot(std::uint32_t slot, std::uint32_t size);
     bool overCapacity() const;
     void evictToFit();
 
     Capacity m_capacity;
     std::unique_ptr<EvictionPolicy> m_eviction;
-    std::vector<Slot> m_slots;
+    FlatMap<StoredKey, Record, StoredKeyHash> m_index;
+    std::vector<StoredKey> m_slotKeys;
+    std::vector<std::shared_ptr<const std::string>> m_bodies; ///< by slot; empty in simulation
     std::vector<std::uint32_t> m_freeSlots;
-    FlatMap<StoredKey, std::uint32_t, StoredKeyHash> m_index;
     std::uint64_t m_bytes = 0;
     std::uint64_t m_evictions = 0;
+    mutable Entry m_scratch;
 };
 
 } // namespace fallback

@@ -8,13 +8,15 @@ namespace fallback {
 
 /// Open-addressing hash map with linear probing and backward-shift deletion:
 /// one cache line per look-up instead of std::unordered_map's bucket plus
-/// node (the hot path's dominant cost). Keys and values live inline; `Hash`
+/// node (the hot path's dominant cost). Keys and values live inline; a slot
+/// whose key equals `emptyKey` is free, so no flag widens the slot. `Hash`
 /// may be weak in its low bits (a Fibonacci multiply spreads it).
 /// Pointers returned by find() are invalidated by any insertion or erase.
 template <typename Key, typename Value, typename Hash>
 class FlatMap {
 public:
-    FlatMap() { rehash(16); }
+    /// `emptyKey` must never be inserted.
+    explicit FlatMap(Key emptyKey) : m_empty(emptyKey) { rehash(16); }
 
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
@@ -23,10 +25,10 @@ public:
     {
         for (std::size_t i = home(key);; i = (i + 1) & m_mask) {
             Slot& slot = m_slots[i];
-            if (!slot.used)
-                return nullptr;
             if (slot.key == key)
                 return &slot.value;
+            if (slot.key == m_empty)
+                return nullptr;
         }
     }
     const Value* find(const Key& key) const { return const_cast<FlatMap*>(this)->find(key); }
@@ -36,12 +38,11 @@ public:
     /// `second` is true when it was inserted.
     std::pair<Value*, bool> tryEmplace(const Key& key)
     {
-        if ((m_size + 1) * 10 > m_slots.size() * 7)
+        if ((m_size + 1) * 5 > m_slots.size() * 4)
             rehash(m_slots.size() * 2);
         for (std::size_t i = home(key);; i = (i + 1) & m_mask) {
             Slot& slot = m_slots[i];
-            if (!slot.used) {
-                slot.used = true;
+            if (slot.key == m_empty) {
                 slot.key = key;
                 slot.value = Value{};
                 ++m_size;
@@ -56,14 +57,15 @@ public:
     {
         std::size_t hole = home(key);
         for (;; hole = (hole + 1) & m_mask) {
-            if (!m_slots[hole].used)
-                return false;
             if (m_slots[hole].key == key)
                 break;
+            if (m_slots[hole].key == m_empty)
+                return false;
         }
         // Backward shift: pull later members of the probe run into the hole
         // unless their home lies cyclically in (hole, j].
-        for (std::size_t j = (hole + 1) & m_mask; m_slots[j].used; j = (j + 1) & m_mask) {
+        for (std::size_t j = (hole + 1) & m_mask; !(m_slots[j].key == m_empty);
+             j = (j + 1) & m_mask) {
             const std::size_t h = home(m_slots[j].key);
             const bool inRange = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
             if (!inRange) {
@@ -71,7 +73,7 @@ public:
                 hole = j;
             }
         }
-        m_slots[hole] = Slot{};
+        m_slots[hole] = Slot{m_empty, Value{}};
         --m_size;
         return true;
     }
@@ -79,14 +81,14 @@ public:
     void clear()
     {
         for (Slot& slot : m_slots)
-            slot = Slot{};
+            slot = Slot{m_empty, Value{}};
         m_size = 0;
     }
 
     void reserve(std::size_t count)
     {
         std::size_t capacity = m_slots.size();
-        while (count * 10 > capacity * 7)
+        while (count * 5 > capacity * 4)
             capacity *= 2;
         if (capacity != m_slots.size())
             rehash(capacity);
@@ -96,16 +98,15 @@ public:
     void forEach(Visit&& visit) const
     {
         for (const Slot& slot : m_slots) {
-            if (slot.used)
+            if (!(slot.key == m_empty))
                 visit(slot.key, slot.value);
         }
     }
 
 private:
     struct Slot {
-        Key key{};
-        Value value{};
-        bool used = false;
+        Key key;
+        Value value;
     };
 
     std::size_t home(const Key& key) const
@@ -118,7 +119,7 @@ private:
     {
         std::vector<Slot> old;
         old.swap(m_slots);
-        m_slots.assign(capacity, Slot{});
+        m_slots.assign(capacity, Slot{m_empty, Value{}});
         m_mask = capacity - 1;
         int bits = 0;
         while ((std::size_t(1) << bits) < capacity)
@@ -126,11 +127,12 @@ private:
         m_shift = 64 - bits;
         m_size = 0;
         for (Slot& slot : old) {
-            if (slot.used)
+            if (!(slot.key == m_empty))
                 *tryEmplace(slot.key).first = std::move(slot.value);
         }
     }
 
+    Key m_empty;
     std::vector<Slot> m_slots;
     std::size_t m_mask = 0;
     int m_shift = 64;
