@@ -140,7 +140,9 @@ std::optional<YamlMap> YamlChecker::mapping(const YAML::Node& node, const YAML::
     out.mark = mark;
     std::unordered_map<std::string, YAML::Mark> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-        const YAML::Node& key = it->first;
+        // it-> yields a proxy: copy the (cheap, shared) nodes out of it.
+        const YAML::Node key = it->first;
+        const YAML::Node value = it->second;
         if (!key.IsScalar()) {
             error(key.Mark(), "keys " + std::string(where) + " must be plain words, not "
                                   + std::string(nodeKindName(key)));
@@ -166,7 +168,7 @@ std::optional<YamlMap> YamlChecker::mapping(const YAML::Node& node, const YAML::
             continue;
         }
         seen.emplace(name, key.Mark());
-        out.fields.push_back({name, key, it->second});
+        out.fields.push_back({name, key, value});
     }
     for (std::string_view name : required) {
         if (!out.find(name))
@@ -264,6 +266,10 @@ std::optional<Micros> YamlChecker::duration(const YamlField& field, Micros min)
     if (!text)
         return std::nullopt;
     auto value = parseDuration(*text);
+    if (!value && !text->empty() && text->front() == '-') {
+        error(field, field.name + " must not be negative (got " + quoteForMessage(*text) + ")");
+        return std::nullopt;
+    }
     if (!value) {
         error(field, field.name + " " + quoteForMessage(*text)
                          + " is not a duration: use a number with a unit (250ms, 90s, 5m, 1h, 1d) "
@@ -290,6 +296,10 @@ std::optional<std::uint64_t> YamlChecker::size(const YamlField& field, std::uint
     if (!text)
         return std::nullopt;
     auto value = parseSize(*text);
+    if (!value && !text->empty() && text->front() == '-') {
+        error(field, field.name + " must not be negative (got " + quoteForMessage(*text) + ")");
+        return std::nullopt;
+    }
     if (!value) {
         error(field, field.name + " " + quoteForMessage(*text)
                          + " is not a size: use bytes or a number with a unit (64KiB, 1MiB, 512MB)");
@@ -348,7 +358,7 @@ std::string yamlScalar(std::string_view text)
     if (plain) {
         const char first = text.front();
         plain = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '/'
-                || first == '_';
+                || first == '_' || first == '.';
         plain = plain && text.back() != ':';
         static constexpr std::string_view kReserved[] = {
             "true", "false", "yes", "no", "on", "off", "null", "y", "n", ".inf", ".nan"};
@@ -360,6 +370,11 @@ std::string yamlScalar(std::string_view text)
     }
     if (plain)
         return std::string(text);
+    return yamlQuoted(text);
+}
+
+std::string yamlQuoted(std::string_view text)
+{
     std::string out = "\"";
     for (char c : text) {
         const auto byte = static_cast<unsigned char>(c);
@@ -418,9 +433,13 @@ std::optional<std::string> readTextFile(const std::string& path, std::string* wh
 std::string resolvePath(const std::string& baseDir, const std::string& path)
 {
     const std::filesystem::path p(path);
-    if (p.is_absolute() || baseDir.empty())
-        return p.lexically_normal().string();
-    return (std::filesystem::path(baseDir) / p).lexically_normal().string();
+    std::string out = p.is_absolute() || baseDir.empty()
+                          ? p.lexically_normal().string()
+                          : (std::filesystem::path(baseDir) / p).lexically_normal().string();
+    // lexically_normal() keeps a trailing '/' from "dir/."; messages read better without.
+    while (out.size() > 1 && out.back() == '/')
+        out.pop_back();
+    return out;
 }
 
 std::string relativePath(const std::string& path, const std::string& baseDir)

@@ -106,6 +106,8 @@ int markLine(const YAML::Mark& mark);
 /// `text` as a YAML scalar: plain when that reads back identically, else
 /// double-quoted with escapes.
 std::string yamlScalar(std::string_view text);
+/// `text` always double-quoted, with escapes (safe in flow mappings).
+std::string yamlQuoted(std::string_view text);
 
 /// A finite double written so that it reads back to the same value.
 std::string formatNumber(double value);

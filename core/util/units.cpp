@@ -242,15 +242,16 @@ std::string formatDuration(Micros value)
         return piece(rest, "us");
     };
 
-    // Under ten minutes SREs think in seconds (`ttl: 300s`), so no minute
-    // unit there; above, a compound like `1h30m` reads better than `5400s`.
-    if (value < 10 * kMicrosPerMinute) {
+    // Under a minute one unit reads best (`1500ms`); whole seconds under an
+    // hour stay in seconds (`90s` rather than `1m30s`), as people write TTLs;
+    // anything else is a compound from days down (`5m`, `1h30m`, `2d`).
+    if (value < kMicrosPerMinute) {
         if (value % kMicrosPerSecond == 0)
             return piece(value / kMicrosPerSecond, "s");
-        if (value < kMicrosPerSecond || value % kMicrosPerMilli != 0)
-            return subSecond(value);
-        return piece(value / kMicrosPerMilli, "ms");
+        return subSecond(value);
     }
+    if (value < kMicrosPerHour && value % kMicrosPerSecond == 0 && value % kMicrosPerMinute != 0)
+        return piece(value / kMicrosPerSecond, "s");
     std::string out;
     Micros rest = value;
     const std::pair<Micros, const char*> units[] = {
@@ -269,35 +270,44 @@ std::string formatSize(std::uint64_t bytes)
 {
     if (bytes == 0)
         return "0B";
-    // Binary units first, with up to two exact decimals (`1.5MiB`).
+    // Candidates that parse back exactly; the shortest wins, binary first on
+    // a tie: 1MiB, 1.5MiB, 512MB (not 500000KiB), 1025B.
+    std::string binaryText;
     const std::pair<std::uint64_t, const char*> binary[] = {
         {1ULL << 40, "TiB"}, {1ULL << 30, "GiB"}, {1ULL << 20, "MiB"}, {1ULL << 10, "KiB"}};
     for (const auto& [unit, name] : binary) {
-        if (bytes < unit)
+        if (bytes < unit || !binaryText.empty())
             continue;
         const std::uint64_t whole = bytes / unit;
         const std::uint64_t rest = bytes % unit;
-        if (rest == 0)
-            return std::to_string(whole) + name;
+        if (rest == 0) {
+            binaryText = std::to_string(whole) + name;
+            continue;
+        }
         std::uint64_t power = 1;
-        for (int decimals = 1; decimals <= 2; ++decimals) {
+        for (int decimals = 1; decimals <= 2 && binaryText.empty(); ++decimals) {
             power *= 10;
             if ((rest * power) % unit == 0) {
                 std::string digits = std::to_string(rest * power / unit);
                 digits.insert(0, static_cast<std::size_t>(decimals) - digits.size(), '0');
-                return std::to_string(whole) + "." + digits + name;
+                binaryText = std::to_string(whole) + "." + digits + name;
             }
         }
     }
-    // Then decimal units, whole values only (`512MB`).
+    std::string decimalText;
     const std::pair<std::uint64_t, const char*> decimal[] = {
         {1000ULL * 1000 * 1000 * 1000, "TB"}, {1000ULL * 1000 * 1000, "GB"}, {1000ULL * 1000, "MB"},
         {1000ULL, "KB"}};
     for (const auto& [unit, name] : decimal) {
-        if (bytes >= unit && bytes % unit == 0)
-            return std::to_string(bytes / unit) + name;
+        if (decimalText.empty() && bytes >= unit && bytes % unit == 0)
+            decimalText = std::to_string(bytes / unit) + name;
     }
-    return std::to_string(bytes) + "B";
+    std::string best = std::to_string(bytes) + "B";
+    for (const std::string* candidate : {&decimalText, &binaryText}) {
+        if (!candidate->empty() && candidate->size() <= best.size())
+            best = *candidate;
+    }
+    return best;
 }
 
 } // namespace fallback
