@@ -295,6 +295,7 @@ std::uint32_t Engine::startFetch(const StoredKey& key, bool revalidation)
     fetch.start = m_scheduler.now();
     fetch.revalidation = revalidation;
     fetch.purgeEpoch = m_purgeEpoch;
+    fetch.overtaken = false;
     fetch.waiters.clear();
     fetch.active = true;
     m_fetchByKey.emplace(key, index);
@@ -330,7 +331,7 @@ void Engine::completeFetch(std::uint32_t index)
     FetchOp& fetch = m_fetches[index];
     const StoredKey key = fetch.key;
     const TierAnswer answer = fetch.pending;
-    const bool mayBackfill = fetch.purgeEpoch == m_purgeEpoch;
+    const bool mayBackfill = fetch.purgeEpoch == m_purgeEpoch && !fetch.overtaken;
     std::vector<std::uint32_t> waiters;
     waiters.swap(fetch.waiters);
     fetch.active = false;
@@ -382,9 +383,9 @@ void Engine::backfill(const StoredKey& key, const Entry& entry, TierId from)
     fill(TierId::EdgeCache);
 }
 
-EngineStats Engine::snapshot() const
+EngineStats Engine::snapshot(std::int64_t seriesAfter) const
 {
-    EngineStats stats = m_stats.snapshot();
+    EngineStats stats = m_stats.snapshot(seriesAfter);
     stats.now = m_scheduler.now();
     stats.kvQueueDepth = m_kvPending.size();
     for (std::size_t ns = 0; ns < stats.namespaces.size() && ns < m_nsPolicy.size(); ++ns)

@@ -11,6 +11,7 @@
 #include <array>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -103,7 +104,8 @@ public:
     // --- inspection ---------------------------------------------------------
     StoredKey storedKey(NamespaceId ns, ResourceId rid) const;
     Tier* tier(TierId id) const { return m_tiers[tierIndex(id)]; }
-    EngineStats snapshot() const;
+    /// Everything counted; only series points after `seriesAfter` (seconds).
+    EngineStats snapshot(std::int64_t seriesAfter = -1) const;
     const StatsCollector& stats() const { return m_stats; }
     std::size_t kvQueueDepth() const { return m_kvPending.size(); }
     std::size_t inFlightFetches() const { return m_fetchByKey.size(); }
@@ -153,6 +155,9 @@ private:
     void finishWrite(std::uint32_t index, WriteResult result);
     void enqueueKv(const StoredKey& key, const Entry& entry, bool isDelete);
     void runKvDrain();
+    void kvCallIssued(const StoredKey& key, Micros storedAt);
+    void kvCallAnswered(const StoredKey& key);
+    void forgetKvTrack(const StoredKey& key);
     void handleKvDrainAnswer();
     bool takeKvDrainAnswer(); ///< false while backing off
 
@@ -179,6 +184,13 @@ private:
     std::vector<std::uint32_t> m_freeWrites;
 
     std::unordered_map<StoredKey, KvPending, StoredKeyHash> m_kvPending;
+    /// Per key with KV calls in flight or writes queued: the newest copy
+    /// handed to KV, so an older one never overwrites it.
+    struct KvTrack {
+        Micros newest = std::numeric_limits<Micros>::min();
+        int inFlight = 0;
+    };
+    std::unordered_map<StoredKey, KvTrack, StoredKeyHash> m_kvTrack;
     std::deque<std::pair<StoredKey, std::uint64_t>> m_kvOrder; ///< FIFO of (key, sequence)
     std::uint64_t m_kvSequence = 0;
     bool m_kvDrainActive = false;

@@ -24,6 +24,7 @@ struct Engine::FetchOp {
     Micros start = 0;
     bool revalidation = false;
     std::uint64_t purgeEpoch = 0; ///< a purge since the start forbids back-fill
+    bool overtaken = false;       ///< a write of the key completed since: no back-fill
     TierAnswer pending;
     std::vector<std::uint32_t> waiters; ///< reads answered by this fetch
     bool active = false;

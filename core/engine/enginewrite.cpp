@@ -99,10 +99,15 @@ void Engine::resumeWrite(std::uint32_t index)
             return;
         }
         op.entry.storedAt = now;
+        // A fetch of the key already on its way carries the value from
+        // before this write: it may answer its readers but not back-fill.
+        if (const auto fetch = m_fetchByKey.find(op.key); fetch != m_fetchByKey.end())
+            m_fetches[fetch->second].overtaken = true;
         writeToKv(index);
         return;
     }
     // The write-through KV call answered.
+    kvCallAnswered(op.key);
     if (op.pending.status == TierStatus::Error) {
         enqueueKv(op.key, op.entry, op.isDelete);
         op.kvQueued = true;
@@ -112,6 +117,7 @@ void Engine::resumeWrite(std::uint32_t index)
         m_kvPending.erase(it);
         m_stats.add(now, op.key.ns, &RequestCounters::kvSuperseded);
     }
+    forgetKvTrack(op.key);
     finishWrite(index, WriteResult{true, {}, now - op.start, op.kvQueued});
 }
 
@@ -123,6 +129,7 @@ void Engine::writeToKv(std::uint32_t index)
     if (kv && m_nsPolicy[op.key.ns].writeMode == WriteMode::WriteThrough &&
         !m_kvPending.count(op.key)) {
         op.stage = WriteOp::Stage::Kv;
+        kvCallIssued(op.key, op.entry.storedAt);
         op.pending = op.isDelete ? kv->erase(op.key, now) : kv->put(op.key, op.entry, now);
         if (!m_scheduler.suspendAfterCall(token(OpKind::Write, index), op.pending.latency))
             resumeWrite(index);
@@ -163,9 +170,39 @@ void Engine::finishWrite(std::uint32_t index, WriteResult result)
 
 // --- the KV retry queue -------------------------------------------------------------
 
+void Engine::kvCallIssued(const StoredKey& key, Micros storedAt)
+{
+    KvTrack& track = m_kvTrack[key];
+    track.newest = std::max(track.newest, storedAt);
+    ++track.inFlight;
+}
+
+void Engine::kvCallAnswered(const StoredKey& key)
+{
+    if (const auto it = m_kvTrack.find(key); it != m_kvTrack.end() && it->second.inFlight > 0)
+        --it->second.inFlight;
+}
+
+void Engine::forgetKvTrack(const StoredKey& key)
+{
+    // Only while calls are in flight or writes queued does KV's newest copy
+    // matter; afterwards the record goes, so it stays proportional to them.
+    const auto it = m_kvTrack.find(key);
+    if (it != m_kvTrack.end() && it->second.inFlight == 0 && !m_kvPending.count(key))
+        m_kvTrack.erase(it);
+}
+
 void Engine::enqueueKv(const StoredKey& key, const Entry& entry, bool isDelete)
 {
     const Micros now = m_scheduler.now();
+    if (const auto track = m_kvTrack.find(key);
+        track != m_kvTrack.end() && track->second.newest > entry.storedAt) {
+        // A newer copy of the key was already handed to KV: this one would
+        // overwrite it. Superseded, not lost.
+        m_stats.add(now, key.ns, &RequestCounters::kvSuperseded);
+        forgetKvTrack(key);
+        return;
+    }
     auto [it, inserted] = m_kvPending.try_emplace(key);
     if (!inserted) {
         // Two writes of one key queued: the newer origin copy wins; the older
@@ -211,6 +248,7 @@ void Engine::runKvDrain()
         m_kvDrainSequence = m_kvOrder.front().second;
         const KvPending& pending = m_kvPending.find(m_kvDrainKey)->second;
         const Micros now = m_scheduler.now();
+        kvCallIssued(m_kvDrainKey, pending.entry.storedAt);
         m_kvDrainAnswer = pending.isDelete ? kv->erase(m_kvDrainKey, now)
                                            : kv->put(m_kvDrainKey, pending.entry, now);
         if (m_scheduler.suspendAfterCall(token(OpKind::KvDrain, 0), m_kvDrainAnswer.latency))
@@ -228,6 +266,7 @@ void Engine::handleKvDrainAnswer()
 
 bool Engine::takeKvDrainAnswer()
 {
+    kvCallAnswered(m_kvDrainKey);
     const auto it = m_kvPending.find(m_kvDrainKey);
     const bool current = it != m_kvPending.end() && it->second.sequence == m_kvDrainSequence;
     if (m_kvDrainAnswer.status != TierStatus::Error) {
@@ -235,6 +274,7 @@ bool Engine::takeKvDrainAnswer()
             m_kvPending.erase(it);
         if (!m_kvOrder.empty() && m_kvOrder.front().second == m_kvDrainSequence)
             m_kvOrder.pop_front();
+        forgetKvTrack(m_kvDrainKey);
         return true;
     }
     // KV refused: back off exponentially; the write stays at the head.

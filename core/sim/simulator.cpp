@@ -178,8 +178,10 @@ void Simulator::issue(const SimRequest& request)
 Status Simulator::runUntil(Micros until)
 {
     if (!m_started) {
-        if (Status status = start(); !status)
+        if (Status status = start(); !status) {
+            m_finished = true; // nothing can run: callers looping on finished() stop
             return status;
+        }
     }
     while (!m_finished) {
         const bool haveArrival = pullArrival();

@@ -57,6 +57,7 @@ public:
     /// Faults and specs of a simulated tier; null when the tier is disabled.
     SimulatedBehaviour* behaviour(TierId tier);
     SimulatedTier* cacheTier(TierId tier);
+    SimulatedOrigin* origin() { return m_origin.get(); }
     bool tierEnabled(TierId tier) const { return m_scenario.tiers[tierIndex(tier)].enabled; }
 
 private:

@@ -4,6 +4,7 @@
 #include "util/suggest.h"
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -11,20 +12,89 @@
 #include <filesystem>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace fallback {
 
 namespace {
 
-constexpr std::array<std::string_view, TraceReader::kMaxColumns> kColumnNames{
-    "time", "namespace", "id", "size", "op"};
+constexpr std::array<std::string_view, TraceReader::kMaxColumns> kColumnNames{"time", "namespace",
+                                                                              "id", "size", "op"};
 constexpr std::array<std::string_view, 3> kOpNames{"get", "set", "delete"};
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
+// Bytes kept readable after the data, so that word-at-a-time scans may read
+// past the end of the last line.
+constexpr std::size_t kPadding = 64;
 // 9e12 s (285,000 years) in microseconds still fits in an int64.
 constexpr std::uint64_t kMaxSeconds = 9'000'000'000'000ULL;
 
 enum class TimeParse { Ok, Bad, Negative, TooLarge };
 
-bool isDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+/// High bit set in each byte of `word` that is zero, and only in those.
+std::uint64_t zeroBytes(std::uint64_t word)
+{
+    constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+    return ~(((word & kLow7) + kLow7) | word | kLow7);
+}
+
+/// The 8 bytes at `p`, which must be readable: every field lies in the
+/// buffer, which has kPadding bytes after the data.
+std::uint64_t load8(const char* p)
+{
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    return word;
+}
+
+/// Mask of the first `n` bits of a word, all of them from 64 on.
+std::uint64_t firstBits(std::size_t n)
+{
+    return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
+/// Mask of the first `n` bytes of a word, n in [0, 8].
+std::uint64_t firstBytes(std::size_t n)
+{
+    return n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+}
+
+/// Parses the n digits at p, n in [1, 8], without a branch per digit (a
+/// mispredicted loop exit per field cost more than the parsing): Lemire's
+/// eight-digit SWAR. False when one of them is not a digit.
+[[gnu::always_inline]] inline bool parseDigits8(const char* p, std::size_t n, std::uint64_t& value)
+{
+    if constexpr (std::endian::native != std::endian::little)
+        return false;
+    constexpr std::uint64_t kZeros = 0x3030303030303030ULL;
+    constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+    const std::uint64_t keep = firstBytes(n);
+    std::uint64_t word = (load8(p) & keep) | (kZeros & ~keep);
+    if (((word & kHigh) | (((word + 0x0606060606060606ULL) & kHigh) >> 4)) != 0x3333333333333333ULL)
+        return false;
+    word = (word - kZeros) << (8 * (8 - n)); // leading zeros in the low bytes
+    word = word * 10 + (word >> 8);
+    word = (((word & 0x000000FF000000FFULL) * 0x000F424000000064ULL) +
+            (((word >> 16) & 0x000000FF000000FFULL) * 0x0000271000000001ULL)) >>
+           32;
+    value = word;
+    return true;
+}
+
+/// Parses the n digits at p, n in [1, 16]. False when one is not a digit.
+[[gnu::always_inline]] inline bool parseDigits(const char* p, std::size_t n, std::uint64_t& value)
+{
+    if (n <= 8)
+        return n > 0 && parseDigits8(p, n, value);
+    for (; n > 16 && *p == '0'; --n) // rare: zero-padded numbers
+        ++p;
+    std::uint64_t high = 0, low = 0;
+    if (n > 16 || !parseDigits8(p, n - 8, high) || !parseDigits8(p + n - 8, 8, low))
+        return false;
+    value = high * 100'000'000 + low;
+    return true;
+}
 
 std::string_view trimSpaces(std::string_view text)
 {
@@ -37,35 +107,29 @@ std::string_view trimSpaces(std::string_view text)
 
 TimeParse parseTime(std::string_view field, Micros& time)
 {
-    // Fast path for what generators write, `digits[.digits]` with at most
-    // microsecond precision: strtod-free, and exact (no binary rounding).
-    const char* p = field.data();
-    const char* const end = p + field.size();
-    std::uint64_t seconds = 0;
-    bool anyDigit = false;
-    bool fast = true;
-    for (; p < end && isDigit(*p); ++p) {
-        seconds = seconds * 10 + static_cast<unsigned>(*p - '0');
-        anyDigit = true;
-        if (seconds > kMaxSeconds) {
-            fast = false;
-            break;
+    // What generators write, `digits[.digits]` with at most 16 + 6 digits:
+    // without strtod, exact (no binary rounding), and without a branch per
+    // digit.
+    const std::size_t n = field.size();
+    if (n > 0) {
+        const std::uint64_t dots =
+            zeroBytes(load8(field.data()) ^ 0x2E2E2E2E2E2E2E2EULL) & firstBytes(n);
+        std::size_t whole = dots ? static_cast<std::size_t>(std::countr_zero(dots)) / 8 : n;
+        if (!dots && n > 8)
+            whole = std::min(field.find('.', 8), n);
+        const std::size_t fractionDigits = whole < n ? n - whole - 1 : 0;
+        std::uint64_t seconds = 0, fraction = 0;
+        if (fractionDigits <= 6 && whole + fractionDigits > 0 &&
+            (whole == 0 || parseDigits(field.data(), whole, seconds)) &&
+            (fractionDigits == 0 ||
+             parseDigits8(field.data() + whole + 1, fractionDigits, fraction))) {
+            if (seconds > kMaxSeconds)
+                return TimeParse::TooLarge;
+            static constexpr std::uint64_t kScale[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+            time = static_cast<Micros>(seconds * 1000000 + fraction * kScale[fractionDigits]);
+            return TimeParse::Ok;
         }
     }
-    std::uint64_t fraction = 0;
-    int fractionDigits = 0;
-    if (fast && p < end && *p == '.') {
-        for (++p; p < end && isDigit(*p) && fractionDigits < 6; ++p, ++fractionDigits) {
-            fraction = fraction * 10 + static_cast<unsigned>(*p - '0');
-            anyDigit = true;
-        }
-    }
-    if (fast && p == end && anyDigit) {
-        static constexpr std::uint64_t kScale[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
-        time = static_cast<Micros>(seconds * 1000000 + fraction * kScale[fractionDigits]);
-        return TimeParse::Ok;
-    }
-
     // Everything else (exponents, more digits, spaces, signs) through from_chars.
     const std::string_view text = trimSpaces(field);
     double value = 0;
@@ -97,24 +161,55 @@ std::string formatSeconds(Micros time)
     return text;
 }
 
+/// A byte below 0x20 or 0x7f, eight bytes at a time.
 bool hasControlCharacter(std::string_view text)
 {
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f)
+    for (std::size_t at = 0; at < text.size(); at += 8) {
+        const std::uint64_t keep = firstBytes(text.size() - at);
+        // Bytes past the text become 'a', which is neither.
+        const std::uint64_t word =
+            (load8(text.data() + at) & keep) | (0x6161616161616161ULL & ~keep);
+        if (zeroBytes(word & 0xE0E0E0E0E0E0E0E0ULL) | zeroBytes(word ^ 0x7F7F7F7F7F7F7F7FULL))
             return true;
     }
     return false;
 }
 
+/// Bytes: digits, maybe with spaces around; empty means unknown (0). False
+/// on anything else and above 2^32 - 1.
+bool parseByteCount(std::string_view text, std::uint32_t& size)
+{
+    std::uint64_t value = 0;
+    if (!parseDigits(text.data(), text.size(), value)) {
+        text = trimSpaces(text);
+        if (!text.empty() && !parseDigits(text.data(), text.size(), value))
+            return false;
+    }
+    size = static_cast<std::uint32_t>(value);
+    return value <= 0xFFFFFFFFULL;
+}
+
 std::optional<TraceOp> parseOp(std::string_view word)
 {
-    if (word == "get" || word.empty())
-        return TraceOp::Get;
-    if (word == "set")
-        return TraceOp::Set;
-    if (word == "delete")
+    if constexpr (std::endian::native != std::endian::little) {
+        if (word == "get" || word.empty())
+            return TraceOp::Get;
+        if (word == "set")
+            return TraceOp::Set;
+        return word == "delete" ? std::optional(TraceOp::Delete) : std::nullopt;
+    }
+    // Whole-word compares: `word` is followed by readable bytes.
+    const std::uint64_t head = load8(word.data());
+    if (word.size() == 3) {
+        if ((head & 0xFFFFFF) == 0x746567) // "get"
+            return TraceOp::Get;
+        if ((head & 0xFFFFFF) == 0x746573) // "set"
+            return TraceOp::Set;
+    } else if (word.size() == 6 && (head & 0xFFFFFFFFFFFFULL) == 0x6574656C6564ULL) { // "delete"
         return TraceOp::Delete;
+    } else if (word.empty()) {
+        return TraceOp::Get;
+    }
     return std::nullopt;
 }
 
@@ -144,7 +239,7 @@ TraceReader::TraceReader(std::string path, std::string fileLabel, Diagnostics* s
     std::error_code ec;
     const auto size = std::filesystem::file_size(m_path, ec);
     m_fileSize = ec ? 0 : static_cast<std::uint64_t>(size);
-    m_buffer.resize(kChunkSize);
+    m_buffer.resize(kChunkSize + kPadding);
     m_knownNamespaces.reserve(16);
     if (!parseHeader())
         m_failed = true;
@@ -180,13 +275,13 @@ bool TraceReader::fail(std::uint64_t line, std::size_t column, std::string messa
 
 bool TraceReader::fill()
 {
-    const std::size_t wanted = m_buffer.size() - m_end;
+    const std::size_t wanted = m_buffer.size() - kPadding - m_end;
     const std::size_t got = std::fread(m_buffer.data() + m_end, 1, wanted, m_file);
     m_end += got;
     if (got < wanted) {
         if (std::ferror(m_file))
-            return fail(m_line + 1, 1, std::string("cannot read the trace: ") + std::strerror(errno),
-                        true);
+            return fail(m_line + 1, 1,
+                        std::string("cannot read the trace: ") + std::strerror(errno), true);
         m_eof = true;
     }
     return true;
@@ -225,8 +320,9 @@ bool TraceReader::nextLine(std::string_view& line)
             m_end = partial;
             m_begin = 0;
         }
-        if (m_end == m_buffer.size())
-            m_buffer.resize(std::min(m_buffer.size() * 2, kMaxLineLength + 1));
+        const std::size_t usable = m_buffer.size() - kPadding;
+        if (m_end == usable)
+            m_buffer.resize(std::min(usable * 2, kMaxLineLength + 1) + kPadding);
         if (!fill())
             return false;
     }
@@ -234,6 +330,13 @@ bool TraceReader::nextLine(std::string_view& line)
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     return true;
+}
+
+void TraceReader::appendUnquoted(const char* from, const char* to)
+{
+    const auto size = static_cast<std::size_t>(to - from);
+    std::memcpy(m_unquoted.data() + m_unquotedUsed, from, size);
+    m_unquotedUsed += size;
 }
 
 bool TraceReader::splitFields(std::string_view line, std::span<std::string_view> fields,
@@ -250,8 +353,9 @@ bool TraceReader::splitFields(std::string_view line, std::span<std::string_view>
         if (p < end && *p == '"') {
             // RFC 4180: "" inside a quoted field is one quote. Fields without
             // it stay views into the buffer; the others are unescaped into
-            // m_unquoted, reserved to the line's size first so that it never
-            // reallocates under views already handed out for this line.
+            // m_unquoted, sized for the whole line (and padded like the
+            // buffer) before the first copy, so that it never reallocates
+            // under views already handed out for this line.
             const char* run = p + 1;
             const char* scan = run;
             std::size_t copyStart = std::string::npos;
@@ -262,21 +366,22 @@ bool TraceReader::splitFields(std::string_view line, std::span<std::string_view>
                 const char* quote = static_cast<const char*>(found);
                 if (quote + 1 < end && quote[1] == '"') {
                     if (!unquotedReady) {
-                        m_unquoted.clear();
-                        m_unquoted.reserve(line.size());
+                        if (m_unquoted.size() < line.size() + kPadding)
+                            m_unquoted.resize(line.size() + kPadding);
+                        m_unquotedUsed = 0;
                         unquotedReady = true;
                     }
                     if (copyStart == std::string::npos)
-                        copyStart = m_unquoted.size();
-                    m_unquoted.append(run, quote + 1);
+                        copyStart = m_unquotedUsed;
+                    appendUnquoted(run, quote + 1);
                     scan = run = quote + 2;
                     continue;
                 }
                 if (copyStart == std::string::npos) {
                     field = {run, static_cast<std::size_t>(quote - run)};
                 } else {
-                    m_unquoted.append(run, quote);
-                    field = std::string_view(m_unquoted).substr(copyStart);
+                    appendUnquoted(run, quote);
+                    field = {m_unquoted.data() + copyStart, m_unquotedUsed - copyStart};
                 }
                 p = quote + 1;
                 break;
@@ -285,8 +390,9 @@ bool TraceReader::splitFields(std::string_view line, std::span<std::string_view>
                 return fail(m_line, static_cast<std::size_t>(p - m_lineStart) + 1,
                             "unexpected character after a closing quote");
         } else {
-            const void* comma = std::memchr(p, ',', static_cast<std::size_t>(end - p));
-            const char* stop = comma ? static_cast<const char*>(comma) : end;
+            const char* stop = p;
+            while (stop < end && *stop != ',')
+                ++stop;
             field = {p, static_cast<std::size_t>(stop - p)};
             p = stop;
         }
@@ -301,6 +407,114 @@ bool TraceReader::splitFields(std::string_view line, std::span<std::string_view>
     }
     count = static_cast<int>(n);
     return true;
+}
+
+void TraceReader::loadBlock()
+{
+    // Bit i of each mask: byte m_blockPos + i is a comma, newline or quote.
+    // Bytes from m_end on are masked off (they are padding or stale data).
+    const char* p = m_buffer.data() + m_blockPos;
+    std::uint64_t commas = 0, newlines = 0, quotes = 0;
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n'),
+                  quote = _mm_set1_epi8('"');
+    for (int i = 0; i < 4; ++i) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+        const auto bits = [&](__m128i wanted) {
+            return static_cast<std::uint64_t>(
+                       static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, wanted))))
+                   << (16 * i);
+        };
+        commas |= bits(comma);
+        newlines |= bits(newline);
+        quotes |= bits(quote);
+    }
+#else
+    // Eight bytes at a time; the multiply gathers the bytes' high bits.
+    for (int i = 0; i < 8; ++i) {
+        std::uint64_t word = load8(p + 8 * i);
+        if constexpr (std::endian::native == std::endian::big)
+            word = __builtin_bswap64(word);
+        const auto bits = [&](std::uint64_t pattern) {
+            return ((zeroBytes(word ^ pattern) * 0x02040810204081ULL) >> 56) << (8 * i);
+        };
+        commas |= bits(0x2C2C2C2C2C2C2C2CULL);
+        newlines |= bits(0x0A0A0A0A0A0A0A0AULL);
+        quotes |= bits(0x2222222222222222ULL);
+    }
+#endif
+    const std::uint64_t inData = firstBits(m_end - m_blockPos);
+    m_commaBits = commas & inData;
+    m_newlineBits = newlines & inData;
+    m_quoteBits = quotes & inData;
+}
+
+bool TraceReader::scanRow(std::string_view& line, int& count)
+{
+    // The fast path (simdcsv's idea): bitmaps of the commas, newlines and
+    // quotes of 64 bytes at a time, then one step per separator. No branch
+    // per byte, and the only data-dependent branch (comma or newline?)
+    // follows the regular shape of the rows, so it predicts well.
+    if (!m_blockValid) {
+        m_blockPos = m_begin;
+        loadBlock();
+        m_blockValid = true;
+    }
+    // Locals, not members, in the loop: stores to m_fields could otherwise
+    // alias them and force reloads.
+    const char* const data = m_buffer.data();
+    const auto maxFields = static_cast<std::size_t>(m_columnCount);
+    const std::size_t rowStart = m_begin;
+    std::uint64_t commas = m_commaBits, newlines = m_newlineBits;
+    std::size_t blockPos = m_blockPos;
+    std::size_t fieldStart = rowStart;
+    std::size_t n = 0;
+    for (;;) {
+        // This block's part of the row: the bits below its first newline.
+        const std::uint64_t newline = newlines & (0 - newlines);
+        const std::uint64_t inRow = newline - 1; // all bits when no newline
+        if (m_quoteBits & inRow) {
+            // A quote in this row: the general path reads it.
+            m_blockValid = false;
+            return false;
+        }
+        for (std::uint64_t ends = commas & inRow; ends; ends &= ends - 1) {
+            const std::size_t at = blockPos + static_cast<std::size_t>(std::countr_zero(ends));
+            // Fields past the header's count go to a spare slot: parseRow()
+            // only counts them.
+            const std::size_t slot = std::min(n, maxFields);
+            m_fields[slot] = {data + fieldStart, at - fieldStart};
+            m_fieldOffset[slot] = static_cast<std::uint32_t>(fieldStart - rowStart);
+            ++n;
+            fieldStart = at + 1;
+        }
+        if (!newline) {
+            m_blockPos = blockPos += 64;
+            if (blockPos >= m_end) {
+                // The row goes on past the data read: nextLine() reads more.
+                m_blockValid = false;
+                return false;
+            }
+            loadBlock();
+            commas = m_commaBits;
+            newlines = m_newlineBits;
+            continue;
+        }
+        const std::size_t at = blockPos + static_cast<std::size_t>(std::countr_zero(newline));
+        const std::size_t end = at > rowStart && data[at - 1] == '\r' ? at - 1 : at;
+        const std::size_t slot = std::min(n, maxFields);
+        m_fields[slot] = {data + fieldStart, end - fieldStart};
+        m_fieldOffset[slot] = static_cast<std::uint32_t>(fieldStart - rowStart);
+        const std::uint64_t consumed = inRow | newline;
+        m_commaBits = commas & ~consumed;
+        m_newlineBits = newlines & ~consumed;
+        m_begin = at + 1;
+        m_consumed += at + 1 - rowStart;
+        ++m_line;
+        line = {data + rowStart, end - rowStart};
+        count = static_cast<int>(n + 1);
+        return true;
+    }
 }
 
 bool TraceReader::parseHeader()
@@ -321,7 +535,8 @@ bool TraceReader::parseHeader()
     m_lineStart = line.data();
 
     // Only the header may name unknown columns, so it gets its own vectors.
-    const std::size_t upperBound = 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
+    const std::size_t upperBound =
+        1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
     std::vector<std::string_view> fields(upperBound);
     std::vector<std::uint32_t> offsets(upperBound + 1);
     int count = 0;
@@ -344,7 +559,8 @@ bool TraceReader::parseHeader()
         const std::size_t column = offsets[static_cast<std::size_t>(i)] + 1;
         const auto known = std::find(kColumnNames.begin(), kColumnNames.end(), name);
         if (known == kColumnNames.end()) {
-            const std::string suggestion = nearestMatch(name, std::span<const std::string_view>(kColumnNames));
+            const std::string suggestion =
+                nearestMatch(name, std::span<const std::string_view>(kColumnNames));
             fail(m_line, column,
                  "unknown column " + quoteForMessage(fields[static_cast<std::size_t>(i)]) +
                      (suggestion.empty() ? std::string(": expected time, namespace, id, size or op")
@@ -375,31 +591,34 @@ bool TraceReader::parseHeader()
     return good;
 }
 
-bool TraceReader::validNamespace(std::string_view ns, std::string& why)
+bool TraceReader::validNamespace(std::string_view ns)
 {
     // Traces use a handful of namespaces: remember the good ones so that the
     // full check runs once per name, not once per row. Bounded, so that a
     // trace with very many names costs time, never memory.
-    for (const std::string& known : m_knownNamespaces)
-        if (known == ns)
+    const std::uint64_t head = load8(ns.data()) & firstBytes(ns.size());
+    for (const KnownName& known : m_knownNamespaces) {
+        if (known.head == head && known.name.size() == ns.size() &&
+            (ns.size() <= 8 ||
+             std::memcmp(known.name.data() + 8, ns.data() + 8, ns.size() - 8) == 0))
             return true;
-    why = checkNamespaceName(ns);
-    if (!why.empty())
+    }
+    if (!checkNamespaceName(ns).empty())
         return false;
     if (m_knownNamespaces.size() < 64)
-        m_knownNamespaces.emplace_back(ns);
+        m_knownNamespaces.push_back({head, std::string(ns)});
     return true;
 }
 
-bool TraceReader::parseRow(std::string_view line, TraceRecord& record)
+bool TraceReader::parseRow(std::string_view line, int count, TraceRecord& record)
 {
-    m_lineStart = line.data();
-    int count = 0;
-    if (!splitFields(line, std::span(m_fields.data(), static_cast<std::size_t>(m_columnCount)),
-                     std::span(m_fieldOffset.data(), static_cast<std::size_t>(m_columnCount) + 1),
-                     count))
-        return false;
     if (count != m_columnCount) {
+        if (count > m_columnCount) {
+            // scanRow() kept the last extra field's offset: find the first.
+            m_lineStart = line.data();
+            splitFields(line, std::span(m_fields.data(), std::size_t(m_columnCount)),
+                        std::span(m_fieldOffset.data(), std::size_t(m_columnCount) + 1), count);
+        }
         const std::size_t column = count < m_columnCount
                                        ? line.size() + 1
                                        : m_fieldOffset[static_cast<std::size_t>(m_columnCount)] + 1;
@@ -422,7 +641,8 @@ bool TraceReader::parseRow(std::string_view line, TraceRecord& record)
                                      : "bad time " + quoteForMessage(timeText) +
                                            ": expected seconds from the trace start, like 12.5");
     case TimeParse::Negative:
-        return fail(m_line, column(m_timeColumn), "bad time " + quoteForMessage(timeText) + ": negative");
+        return fail(m_line, column(m_timeColumn),
+                    "bad time " + quoteForMessage(timeText) + ": negative");
     case TimeParse::TooLarge:
         return fail(m_line, column(m_timeColumn),
                     "bad time " + quoteForMessage(timeText) + ": more than 9000000000000 seconds");
@@ -433,31 +653,33 @@ bool TraceReader::parseRow(std::string_view line, TraceRecord& record)
                         formatSeconds(m_lastTime));
 
     const std::string_view ns = m_fields[static_cast<std::size_t>(m_nsColumn)];
-    std::string why;
-    if (!validNamespace(ns, why))
-        return fail(m_line, column(m_nsColumn), why);
+    if (!validNamespace(ns))
+        return fail(m_line, column(m_nsColumn), checkNamespaceName(ns));
 
     // The contract's rule inline (1-512 bytes, no control characters): the
     // full check, which builds a message, runs only for a bad id.
     const std::string_view id = m_fields[static_cast<std::size_t>(m_idColumn)];
     if (id.empty() || id.size() > kMaxResourceIdLength || hasControlCharacter(id)) {
-        why = checkResourceId(id);
+        std::string why = checkResourceId(id);
         if (why.empty())
             why = "bad resource id: 1 to 512 bytes without control characters";
-        return fail(m_line, column(m_idColumn), why);
+        return fail(m_line, column(m_idColumn), std::move(why));
     }
 
     std::uint32_t size = 0;
     if (m_sizeColumn >= 0) {
         const std::string_view sizeText = m_fields[static_cast<std::size_t>(m_sizeColumn)];
-        const std::string_view digits = trimSpaces(sizeText);
-        const auto [stop, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), size);
-        if (!digits.empty() && (ec != std::errc() || stop != digits.data() + digits.size())) {
-            const bool tooLarge = ec == std::errc::result_out_of_range &&
-                                  stop == digits.data() + digits.size();
+        if (!parseByteCount(sizeText, size)) {
+            const std::string_view digits = trimSpaces(sizeText);
+            const auto [stop, ec] =
+                std::from_chars(digits.data(), digits.data() + digits.size(), size);
+            const bool tooLarge =
+                ec == std::errc::result_out_of_range && stop == digits.data() + digits.size();
             return fail(m_line, column(m_sizeColumn),
-                        tooLarge ? "size " + std::string(digits) + " is too large: at most 4294967295 bytes"
-                                 : "bad size " + quoteForMessage(sizeText) + ": expected a whole number of bytes");
+                        tooLarge ? "size " + std::string(digits) +
+                                       " is too large: at most 4294967295 bytes"
+                                 : "bad size " + quoteForMessage(sizeText) +
+                                       ": expected a whole number of bytes");
         }
     }
 
@@ -471,11 +693,13 @@ bool TraceReader::parseRow(std::string_view line, TraceRecord& record)
             op = *parsed;
         } else {
             const std::string_view word = trimSpaces(opText);
-            const std::string suggestion = nearestMatch(word, std::span<const std::string_view>(kOpNames));
+            const std::string suggestion =
+                nearestMatch(word, std::span<const std::string_view>(kOpNames));
             return fail(m_line, column(m_opColumn),
                         "unknown op " + quoteForMessage(opText) +
-                            (suggestion.empty() ? std::string(": expected get, set or delete")
-                                                : "; did you mean " + quoteForMessage(suggestion) + "?"));
+                            (suggestion.empty()
+                                 ? std::string(": expected get, set or delete")
+                                 : "; did you mean " + quoteForMessage(suggestion) + "?"));
         }
     }
 
@@ -491,13 +715,29 @@ bool TraceReader::parseRow(std::string_view line, TraceRecord& record)
 
 bool TraceReader::next(TraceRecord& record)
 {
-    std::string_view line;
-    while (!m_failed && nextLine(line)) {
+    // A bad row stops next() (fail() sets m_failed) unless lint() collects.
+    while (!m_failed) {
+        std::string_view line;
+        int count = 0;
+        if (!scanRow(line, count)) {
+            // Quotes, a line across the end of the buffer, or the last line
+            // without a newline.
+            m_blockValid = false;
+            if (!nextLine(line))
+                return false;
+            if (line.empty())
+                continue;
+            m_lineStart = line.data();
+            if (!splitFields(
+                    line, std::span(m_fields.data(), static_cast<std::size_t>(m_columnCount)),
+                    std::span(m_fieldOffset.data(), static_cast<std::size_t>(m_columnCount) + 1),
+                    count))
+                continue;
+        }
         if (line.empty())
             continue;
-        if (parseRow(line, record))
+        if (parseRow(line, count, record))
             return true;
-        // A bad row stops next() (fail() set m_failed) unless lint() collects.
     }
     return false;
 }

@@ -43,9 +43,9 @@ std::uint64_t LatencyHistogram::quantile(double q) const
     double wanted = std::ceil(q * static_cast<double>(m_count) - 1e-9);
     if (!(wanted >= 1.0))
         wanted = 1.0;
-    const std::uint64_t rank = wanted >= static_cast<double>(m_count)
-                                   ? m_count
-                                   : static_cast<std::uint64_t>(wanted);
+    if (wanted >= static_cast<double>(m_count))
+        return m_max; // the top rank is known exactly
+    const auto rank = static_cast<std::uint64_t>(wanted);
     std::uint64_t seen = 0;
     for (std::uint32_t i = m_lowest; i <= m_highest; ++i) {
         seen += m_buckets[i];

@@ -1,5 +1,7 @@
 #include "stats/statscollector.h"
 
+#include <iterator>
+
 namespace fallback {
 
 void RequestCounters::merge(const RequestCounters& o)
@@ -88,7 +90,7 @@ void StatsCollector::flush()
     }
 }
 
-EngineStats StatsCollector::snapshot() const
+EngineStats StatsCollector::snapshot(std::int64_t seriesAfter) const
 {
     EngineStats stats;
     stats.tiers = m_tiers;
@@ -96,7 +98,14 @@ EngineStats StatsCollector::snapshot() const
     stats.latency = m_latency;
     stats.requests = m_requests;
     stats.namespaces = m_namespaces;
-    stats.series = m_series;
+    if (seriesAfter < 0) {
+        stats.series = m_series;
+    } else {
+        auto first = m_series.end();
+        while (first != m_series.begin() && std::prev(first)->second > seriesAfter)
+            --first;
+        stats.series.assign(first, m_series.end());
+    }
     return stats;
 }
 

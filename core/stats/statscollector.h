@@ -62,7 +62,9 @@ public:
     void flush();
 
     /// A copy of everything; `now` and `kvQueueDepth` are filled by the caller.
-    EngineStats snapshot() const;
+    /// Only series points after second `seriesAfter` are copied (a reader
+    /// that keeps its own history asks for the new ones).
+    EngineStats snapshot(std::int64_t seriesAfter = -1) const;
     const RequestCounters& requests() const { return m_requests; }
     const std::array<TierCounters, kTierCount>& tiers() const { return m_tiers; }
 

@@ -54,6 +54,11 @@ bool MemoryStore::put(const StoredKey& key, const Entry& entry)
         erase(key); // the old copy would be out of date
         return false;
     }
+    if (!m_index.contains(key)) {
+        // Make room before the new entry joins the eviction order: SIEVE
+        // (and the paper's algorithm) evicts first, then inserts at the head.
+        makeRoom(1, entry.size);
+    }
     auto [record, inserted] = m_index.tryEmplace(key);
     if (!inserted) {
         m_bytes = m_bytes - record->size + entry.size;
@@ -111,17 +116,31 @@ bool MemoryStore::overCapacity() const
            (m_capacity.bytes > 0 && m_bytes > m_capacity.bytes);
 }
 
+void MemoryStore::makeRoom(std::uint64_t entries, std::uint64_t bytes)
+{
+    while ((m_capacity.entries > 0 && m_index.size() + entries > m_capacity.entries) ||
+           (m_capacity.bytes > 0 && m_bytes + bytes > m_capacity.bytes)) {
+        if (!evictOne())
+            break;
+    }
+}
+
+bool MemoryStore::evictOne()
+{
+    const std::uint32_t victim = m_eviction->evict();
+    if (victim == EvictionPolicy::kNone)
+        return false;
+    const StoredKey key = m_slotKeys[victim];
+    const std::uint32_t size = m_index.find(key)->size;
+    m_index.erase(key);
+    dropSlot(victim, size);
+    ++m_evictions;
+    return true;
+}
+
 void MemoryStore::evictToFit()
 {
-    while (overCapacity()) {
-        const std::uint32_t victim = m_eviction->evict();
-        if (victim == EvictionPolicy::kNone)
-            break;
-        const StoredKey key = m_slotKeys[victim];
-        const std::uint32_t size = m_index.find(key)->size;
-        m_index.erase(key);
-        dropSlot(victim, size);
-        ++m_evictions;
+    while (overCapacity() && evictOne()) {
     }
 }
 

@@ -52,6 +52,9 @@ private:
     const Entry* fill(const Record& record) const;
     void dropSlot(std::uint32_t slot, std::uint32_t size);
     bool overCapacity() const;
+    /// Evicts until `entries` more entries of `bytes` more bytes fit.
+    void makeRoom(std::uint64_t entries, std::uint64_t bytes);
+    bool evictOne();
     void evictToFit();
 
     Capacity m_capacity;

@@ -1,0 +1,499 @@
+// Tests of Engine's write path (SPEC §3): origin first, then edge KV
+// (write-through or async-backfill, a retry queue that never drops a write
+// and lets the newest write of a key win), then the edge cache; size limit;
+// delete everywhere.
+#include "testsupport.h"
+
+#include "sim/workload.h"
+
+#include <QtTest>
+
+#include <map>
+
+using namespace fallback;
+using namespace fallback::test;
+
+namespace {
+
+Policy policyWith(WriteMode productMode, WriteMode configMode = WriteMode::AsyncBackfill)
+{
+    Policy policy;
+    NamespacePolicy product = testNamespace("product");
+    product.writeMode = productMode;
+    NamespacePolicy config = testNamespace("config");
+    config.writeMode = configMode;
+    policy.namespaces.push_back(product);
+    policy.namespaces.push_back(config);
+    return policy;
+}
+
+} // namespace
+
+class TestEngineWrite : public QObject {
+    Q_OBJECT
+
+private slots:
+    void writeThroughUpdatesEveryTier();
+    void originFailureChangesNothing_data();
+    void originFailureChangesNothing();
+    void tooLargeIsRefused_data();
+    void tooLargeIsRefused();
+    void unknownNamespaceIsRefused();
+    void asyncBackfillIsQueuedThenApplied();
+    void writeWithoutKv();
+    void writeThroughFailureIsQueued();
+    void writeBehindQueuedWriteJoinsTheQueue();
+    void kvOutageLosesNoWrite_data();
+    void kvOutageLosesNoWrite();
+    void kvBackoffGrows_data();
+    void kvBackoffGrows();
+    void writeThroughErrorDoesNotOverwriteNewerKvCopy();
+    void writeSupersedesReadFetchInFlight();
+    void removeDeletesEverywhere();
+    void removeWithKvDownIsQueued();
+    void removeRefusedByOriginChangesNothing();
+};
+
+void TestEngineWrite::writeThroughUpdatesEveryTier()
+{
+    Rig rig(kAll, policyWith(WriteMode::WriteThrough));
+    rig.origin().setLatency(ms(10));
+    rig.kv().setLatency(ms(5));
+    rig.edge().setLatency(ms(1));
+    const StoredKey key = rig.key("product", "a");
+    rig.edge().seed(key, makeEntry(-sec(1), "old"));
+
+    auto done = rig.write("product", "a", makeEntry(12345, "v1"));
+    rig.clock.advance(ms(12));
+    // Origin answered at 10 ms, the KV call is under way: the edge cache
+    // still has its old copy (it is updated last).
+    QVERIFY(!done->has_value());
+    QCOMPARE(bodyOf(rig.origin().written(key)), QStringLiteral("v1"));
+    QCOMPARE(bodyOf(rig.edge().peek(key)), QStringLiteral("old"));
+
+    QVERIFY(rig.clock.runUntilIdle());
+    QVERIFY(done->has_value());
+    const WriteResult& result = **done;
+    QVERIFY(result.ok);
+    QCOMPARE(result.latency, ms(15));
+    QCOMPARE(result.kvQueued, false);
+    // storedAt is set by the engine: when the origin accepted the write.
+    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv}) {
+        const std::optional<Entry> copy = rig.tier(tier).peek(key);
+        QVERIFY(copy.has_value());
+        QCOMPARE(bodyOf(copy), QStringLiteral("v1"));
+        QCOMPARE(copy->storedAt, ms(10));
+    }
+    QCOMPARE(rig.origin().puts, 1);
+    QCOMPARE(rig.kv().puts, 1);
+    QCOMPARE(rig.edge().puts, 1);
+    QCOMPARE(rig.client().puts, 0);
+    QCOMPARE(rig.counters().writes, 1u);
+    QCOMPARE(rig.counters().kvQueued, 0u);
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+
+    const ReadResult read = rig.readNow("product", "a");
+    QCOMPARE(read.servedBy, ServedBy::EdgeCache);
+    QCOMPARE(read.freshness, Freshness::Fresh);
+    QCOMPARE(bodyOf(read.entry), QStringLiteral("v1"));
+}
+
+void TestEngineWrite::originFailureChangesNothing_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("origin fails the call") << QStringLiteral("fail");
+    QTest::newRow("origin down") << QStringLiteral("down");
+    QTest::newRow("origin disabled") << QStringLiteral("disabled");
+}
+
+void TestEngineWrite::originFailureChangesNothing()
+{
+    QFETCH(QString, mode);
+    Rig rig(mode == QLatin1String("disabled") ? (kEdge | kKv | kClient) : kAll);
+    rig.origin().setLatency(ms(7));
+    if (mode == QLatin1String("fail"))
+        rig.origin().failNext(1);
+    else
+        rig.origin().setDown(true);
+    const StoredKey key = rig.key("product", "a");
+    rig.edge().seed(key, makeEntry(0, "old"));
+    rig.kv().seed(key, makeEntry(0, "old"));
+    rig.client().seed(key, makeEntry(0, "old"));
+
+    auto done = rig.write("product", "a", makeEntry(0, "new"));
+    QVERIFY(rig.clock.runUntilIdle());
+    QVERIFY(done->has_value());
+    QCOMPARE((*done)->ok, false);
+    QCOMPARE(QString::fromStdString((*done)->error.code), QStringLiteral("origin_failed"));
+    QVERIFY(!(*done)->error.message.empty());
+    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv, TierId::ClientCache}) {
+        QCOMPARE(bodyOf(rig.tier(tier).peek(key)), QStringLiteral("old"));
+        QCOMPARE(rig.tier(tier).puts, 0);
+        QCOMPARE(rig.tier(tier).erases, 0);
+    }
+    QVERIFY(!rig.origin().written(key));
+    QCOMPARE(rig.counters().writes, 1u);
+    QCOMPARE(rig.counters().writeFailures, 1u);
+    QCOMPARE(rig.counters().kvQueued, 0u);
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+    QCOMPARE(rig.engine->busy(), false);
+}
+
+void TestEngineWrite::tooLargeIsRefused_data()
+{
+    QTest::addColumn<qint64>("size");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("empty") << qint64(0) << true;
+    QTest::newRow("at the limit") << qint64(1024 * 1024) << true;
+    QTest::newRow("one byte over") << qint64(1024 * 1024 + 1) << false;
+    QTest::newRow("far over") << qint64(64 * 1024 * 1024) << false;
+}
+
+void TestEngineWrite::tooLargeIsRefused()
+{
+    QFETCH(qint64, size);
+    QFETCH(bool, accepted);
+    Rig rig;
+    const StoredKey key = rig.key("product", "big");
+    Entry entry;
+    entry.size = std::uint32_t(size);
+    auto done = rig.write("product", "big", entry);
+    QVERIFY(rig.clock.runUntilIdle());
+    QVERIFY(done->has_value());
+    QCOMPARE((*done)->ok, accepted);
+    if (accepted) {
+        QCOMPARE(rig.origin().puts, 1);
+        QCOMPARE(rig.kv().peek(key)->size, std::uint32_t(size));
+        QCOMPARE(rig.counters().tooLarge, 0u);
+        return;
+    }
+    QCOMPARE(QString::fromStdString((*done)->error.code), QStringLiteral("too_large"));
+    QVERIFY((*done)->error.message.find("max_object_size") != std::string::npos);
+    QCOMPARE(rig.origin().puts, 0);
+    QCOMPARE(rig.kv().puts, 0);
+    QCOMPARE(rig.edge().puts, 0);
+    QVERIFY(!rig.edge().peek(key));
+    QCOMPARE(rig.counters().tooLarge, 1u);
+    QCOMPARE(rig.counters().writes, 0u);
+}
+
+void TestEngineWrite::unknownNamespaceIsRefused()
+{
+    Rig rig;
+    auto done = rig.write("nosuch", "a", makeEntry(0, "v"));
+    QVERIFY(done->has_value());
+    QCOMPARE(QString::fromStdString((*done)->error.code), QStringLiteral("unknown_namespace"));
+    QCOMPARE(rig.origin().puts, 0);
+    auto removed = rig.remove("nosuch", "a");
+    QCOMPARE((*removed)->ok, false);
+    QCOMPARE(rig.origin().erases, 0);
+}
+
+void TestEngineWrite::asyncBackfillIsQueuedThenApplied()
+{
+    Rig rig(kAll, policyWith(WriteMode::AsyncBackfill));
+    rig.origin().setLatency(ms(10));
+    rig.kv().setLatency(ms(40));
+    const StoredKey key = rig.key("product", "a");
+
+    auto done = rig.write("product", "a", makeEntry(0, "v1"));
+    rig.clock.advance(ms(10));
+    // The caller is answered as soon as the origin has it; KV follows.
+    QVERIFY(done->has_value());
+    QVERIFY((*done)->ok);
+    QCOMPARE((*done)->kvQueued, true);
+    QCOMPARE((*done)->latency, ms(10));
+    QCOMPARE(bodyOf(rig.edge().peek(key)), QStringLiteral("v1"));
+    QCOMPARE(rig.engine->kvQueueDepth(), 1u);
+    QCOMPARE(rig.counters().kvQueued, 1u);
+
+    rig.clock.advance(ms(40));
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+    QCOMPARE(bodyOf(rig.kv().peek(key)), QStringLiteral("v1"));
+    QCOMPARE(rig.kv().peek(key)->storedAt, ms(10));
+    QCOMPARE(rig.kv().puts, 1);
+    QCOMPARE(rig.counters().kvRetries, 0u);
+    QVERIFY(rig.clock.runUntilIdle());
+    QCOMPARE(rig.engine->pendingOperations(), 0u);
+}
+
+void TestEngineWrite::writeWithoutKv()
+{
+    Rig rig(kEdge | kOrigin | kClient);
+    auto done = rig.write("product", "a", makeEntry(0, "v1"));
+    QVERIFY(rig.clock.runUntilIdle());
+    QVERIFY((*done)->ok);
+    QCOMPARE((*done)->kvQueued, false);
+    QCOMPARE(bodyOf(rig.edge().peek(rig.key("product", "a"))), QStringLiteral("v1"));
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+    QCOMPARE(rig.kv().puts, 0);
+}
+
+void TestEngineWrite::writeThroughFailureIsQueued()
+{
+    Rig rig;
+    rig.kv().failNext(2); // the write-through call and the queue's first attempt
+    const StoredKey key = rig.key("product", "a");
+    auto done = rig.write("product", "a", makeEntry(0, "v1"));
+    QVERIFY(done->has_value());
+    QVERIFY((*done)->ok); // the origin has it: the write succeeded
+    QCOMPARE((*done)->kvQueued, true);
+    QCOMPARE(rig.engine->kvQueueDepth(), 1u);
+    QCOMPARE(bodyOf(rig.edge().peek(key)), QStringLiteral("v1"));
+    QVERIFY(!rig.kv().peek(key));
+
+    rig.clock.advance(ms(100)); // first retry after kvRetryInitial
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+    QCOMPARE(bodyOf(rig.kv().peek(key)), QStringLiteral("v1"));
+    QCOMPARE(rig.kv().puts, 3);
+    QCOMPARE(rig.counters().kvQueued, 1u);
+    QCOMPARE(rig.counters().kvRetries, 1u);
+}
+
+void TestEngineWrite::writeBehindQueuedWriteJoinsTheQueue()
+{
+    // A write-through of a key that already waits in the queue must not
+    // overtake it: it joins the queue and supersedes the older write.
+    Rig rig;
+    const StoredKey key = rig.key("product", "a");
+    rig.kv().setDown(true);
+    rig.write("product", "a", makeEntry(0, "v1"));
+    QCOMPARE(rig.engine->kvQueueDepth(), 1u);
+    rig.kv().setDown(false);
+    rig.clock.advance(ms(50)); // the drain sleeps until 100 ms
+    auto second = rig.write("product", "a", makeEntry(0, "v2"));
+    QCOMPARE((*second)->kvQueued, true);
+    QCOMPARE(rig.engine->kvQueueDepth(), 1u);
+    QCOMPARE(rig.counters().kvSuperseded, 1u);
+    QVERIFY(rig.clock.runUntilIdle());
+    QCOMPARE(bodyOf(rig.kv().peek(key)), QStringLiteral("v2"));
+    QCOMPARE(rig.kv().peek(key)->storedAt, ms(50));
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+}
+
+void TestEngineWrite::kvOutageLosesNoWrite_data()
+{
+    QTest::addColumn<qint64>("kvLatency");
+    QTest::addColumn<qint64>("originLatency");
+    QTest::newRow("instant tiers") << qint64(0) << qint64(0);
+    QTest::newRow("slow tiers") << qint64(ms(25)) << qint64(ms(40));
+}
+
+void TestEngineWrite::kvOutageLosesNoWrite()
+{
+    QFETCH(qint64, kvLatency);
+    QFETCH(qint64, originLatency);
+
+    // product is write-through, config async-backfill.
+    Rig rig(kAll, policyWith(WriteMode::WriteThrough, WriteMode::AsyncBackfill));
+    rig.kv().setLatency(kvLatency);
+    rig.origin().setLatency(originLatency);
+    // What KV held before the outage: must be replaced, not kept.
+    rig.kv().seed(rig.key("product", "k0"), makeEntry(-sec(1), "before"));
+
+    rig.kv().setDown(true);
+    Random random(99);
+    std::map<std::pair<std::string, std::string>, std::string> latest; // (ns, id) -> body
+    int writes = 0;
+    int answered = 0;
+    for (int i = 0; i < 60; ++i) {
+        const std::string ns = random.below(2) ? "product" : "config";
+        const std::string id = "k" + std::to_string(random.below(8));
+        const std::string body = ns + "/" + id + "#" + std::to_string(i);
+        rig.engine->write(rig.ns(ns), rig.rid(id), makeEntry(0, body),
+                          [&answered](const WriteResult& r) { answered += r.ok ? 1 : 0; });
+        latest[{ns, id}] = body;
+        ++writes;
+        rig.clock.advance(ms(std::int64_t(random.below(3000))));
+    }
+    // Some writes of a key finish while an older one of it is still at the
+    // origin: let every caller be answered before counting.
+    rig.clock.advance(sec(1));
+    QCOMPARE(answered, writes);
+    QCOMPARE(rig.engine->kvQueueDepth(), latest.size());
+    QCOMPARE(rig.engine->snapshot().kvQueueDepth, std::uint64_t(latest.size()));
+    QCOMPARE(bodyOf(rig.kv().peek(rig.key("product", "k0"))), QStringLiteral("before"));
+    QVERIFY(rig.counters().kvRetries > 0);
+    QVERIFY(!rig.engine->busy()); // the retry queue alone does not keep the engine busy
+
+    // Several minutes of outage: nothing is dropped.
+    rig.clock.advance(sec(600));
+    QCOMPARE(rig.engine->kvQueueDepth(), latest.size());
+
+    rig.kv().setDown(false);
+    QVERIFY(rig.clock.runUntilIdle());
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+    QCOMPARE(rig.engine->pendingOperations(), 0u);
+    for (const auto& [address, body] : latest) {
+        const StoredKey key = rig.key(address.first, address.second);
+        QCOMPARE(bodyOf(rig.kv().peek(key)), QString::fromStdString(body));
+        QCOMPARE(bodyOf(rig.origin().written(key)), QString::fromStdString(body));
+        QCOMPARE(bodyOf(rig.edge().peek(key)), QString::fromStdString(body));
+    }
+    QCOMPARE(rig.counters().writes, std::uint64_t(writes));
+    QCOMPARE(rig.counters().kvQueued, std::uint64_t(writes));
+    QCOMPARE(rig.counters().kvSuperseded, std::uint64_t(writes) - latest.size());
+}
+
+void TestEngineWrite::kvBackoffGrows_data()
+{
+    QTest::addColumn<qint64>("initial");
+    QTest::addColumn<qint64>("max");
+    QTest::newRow("defaults: 100 ms doubling to 30 s") << qint64(0) << qint64(0);
+    QTest::newRow("1 s doubling to 5 s") << qint64(sec(1)) << qint64(sec(5));
+}
+
+void TestEngineWrite::kvBackoffGrows()
+{
+    QFETCH(qint64, initial);
+    QFETCH(qint64, max);
+    EngineOptions options;
+    if (initial > 0) {
+        options.kvRetryInitial = initial;
+        options.kvRetryMax = max;
+    }
+    Rig rig(kAll, std::nullopt, options);
+    rig.kv().setDown(true);
+    rig.write("product", "a", makeEntry(0, "v1"));
+    rig.clock.advance(sec(600));
+
+    // Expected delays: initial, 2x, 4x ... capped at max.
+    std::vector<Micros> expected;
+    Micros delay = options.kvRetryInitial;
+    Micros at = 0;
+    while (at + delay <= sec(600)) {
+        expected.push_back(delay);
+        at += delay;
+        delay = std::min(delay * 2, options.kvRetryMax);
+    }
+    expected.push_back(delay); // armed after the last failure, not yet due
+    QCOMPARE(rig.clock.wakeDelays(), expected);
+    QCOMPARE(rig.counters().kvRetries, std::uint64_t(expected.size()));
+    QCOMPARE(rig.kv().puts, int(expected.size()) + 1); // + the write-through call
+    QCOMPARE(rig.engine->kvQueueDepth(), 1u);
+
+    // Back up: applied at the next retry, at most kvRetryMax later.
+    rig.kv().setDown(false);
+    rig.clock.advance(options.kvRetryMax);
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+    QCOMPARE(bodyOf(rig.kv().peek(rig.key("product", "a"))), QStringLiteral("v1"));
+
+    // A later outage starts again from the initial delay.
+    rig.kv().setDown(true);
+    const std::size_t before = rig.clock.wakeDelays().size();
+    rig.write("product", "b", makeEntry(0, "v2"));
+    QCOMPARE(rig.clock.wakeDelays().size(), before + 1);
+    QCOMPARE(rig.clock.wakeDelays().back(), options.kvRetryInitial);
+}
+
+void TestEngineWrite::writeThroughErrorDoesNotOverwriteNewerKvCopy()
+{
+    // Two write-throughs of one key overlap at a slow KV: the older one's KV
+    // call fails, the newer one's succeeds. The older write, retried from
+    // the queue, must not replace the newer copy in KV (SPEC §3: a queued
+    // write is never dropped, and KV ends with what the origin has).
+    Rig rig;
+    rig.kv().setLatency(ms(10));
+    const StoredKey key = rig.key("product", "a");
+
+    rig.kv().failNext(1);
+    auto first = rig.write("product", "a", makeEntry(0, "v1")); // KV call fails at 10 ms
+    rig.clock.advance(ms(1));
+    auto second = rig.write("product", "a", makeEntry(0, "v2")); // KV call succeeds at 11 ms
+    QVERIFY(rig.clock.runUntilIdle());
+    QVERIFY((*first)->ok);
+    QVERIFY((*second)->ok);
+    QCOMPARE(bodyOf(rig.origin().written(key)), QStringLiteral("v2"));
+    QCOMPARE(bodyOf(rig.edge().peek(key)), QStringLiteral("v2"));
+    QCOMPARE(bodyOf(rig.kv().peek(key)), QStringLiteral("v2"));
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+}
+
+void TestEngineWrite::writeSupersedesReadFetchInFlight()
+{
+    // A read's origin fetch left before a write and answers after it with
+    // the copy it read then. Back-filling that copy would put the value from
+    // before the write back into KV and the edge cache, over the write's
+    // (the same reason a purge stops in-flight back-fills).
+    Rig rig;
+    const StoredKey key = rig.key("product", "a");
+    rig.origin().seed(key, makeEntry(0, "v0"));
+    rig.origin().setLatency(ms(100)); // the read's origin call
+    auto reader = rig.read("product", "a");
+    rig.clock.advance(ms(10));
+    rig.origin().setLatency(ms(5)); // the write's origin call
+    auto writer = rig.write("product", "a", makeEntry(0, "v1"));
+    rig.clock.advance(ms(10));
+    QVERIFY((*writer)->ok);
+    QCOMPARE(bodyOf(rig.edge().peek(key)), QStringLiteral("v1"));
+
+    QVERIFY(rig.clock.runUntilIdle());
+    QVERIFY(reader->has_value()); // the reader is answered (with what the origin sent)
+    QCOMPARE(bodyOf(rig.kv().peek(key)), QStringLiteral("v1"));
+    QCOMPARE(bodyOf(rig.edge().peek(key)), QStringLiteral("v1"));
+    QCOMPARE(bodyOf(rig.readNow("product", "a").entry), QStringLiteral("v1"));
+}
+
+void TestEngineWrite::removeDeletesEverywhere()
+{
+    Rig rig;
+    const StoredKey key = rig.key("product", "a");
+    rig.write("product", "a", makeEntry(0, "v1"));
+    QCOMPARE(rig.readNow("product", "a").servedBy, ServedBy::EdgeCache);
+    rig.client().seed(key, makeEntry(0, "v1"));
+    rig.origin().setLatency(ms(5));
+    rig.kv().setLatency(ms(5));
+
+    auto done = rig.remove("product", "a");
+    QVERIFY(rig.clock.runUntilIdle());
+    QVERIFY((*done)->ok);
+    QCOMPARE((*done)->latency, ms(10));
+    QCOMPARE(rig.origin().erases, 1);
+    QCOMPARE(rig.kv().erases, 1);
+    QCOMPARE(rig.edge().erases, 1);
+    QCOMPARE(rig.client().erases, 1);
+    for (TierId tier : kAllTiers)
+        QVERIFY2(!rig.tier(tier).peek(key), tierName(tier).data());
+
+    // The origin no longer knows it: 404, and nothing is back-filled.
+    const ReadResult read = rig.readNow("product", "a");
+    QCOMPARE(read.status, 404);
+    QVERIFY(!rig.edge().peek(key));
+}
+
+void TestEngineWrite::removeWithKvDownIsQueued()
+{
+    Rig rig;
+    const StoredKey key = rig.key("product", "a");
+    rig.write("product", "a", makeEntry(0, "v1"));
+    rig.kv().setDown(true);
+    auto done = rig.remove("product", "a");
+    QVERIFY((*done)->ok);
+    QCOMPARE((*done)->kvQueued, true);
+    QVERIFY(!rig.edge().peek(key));
+    QCOMPARE(bodyOf(rig.kv().peek(key)), QStringLiteral("v1")); // down keeps contents
+    QCOMPARE(rig.engine->kvQueueDepth(), 1u);
+
+    rig.kv().setDown(false);
+    QVERIFY(rig.clock.runUntilIdle());
+    QVERIFY(!rig.kv().peek(key));
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+}
+
+void TestEngineWrite::removeRefusedByOriginChangesNothing()
+{
+    Rig rig;
+    const StoredKey key = rig.key("product", "a");
+    rig.write("product", "a", makeEntry(0, "v1"));
+    rig.client().seed(key, makeEntry(0, "v1"));
+    rig.origin().failNext(1);
+    auto done = rig.remove("product", "a");
+    QCOMPARE((*done)->ok, false);
+    QCOMPARE(QString::fromStdString((*done)->error.code), QStringLiteral("origin_failed"));
+    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv, TierId::ClientCache})
+        QCOMPARE(bodyOf(rig.tier(tier).peek(key)), QStringLiteral("v1"));
+    QCOMPARE(rig.counters().writeFailures, 1u);
+}
+
+QTEST_APPLESS_MAIN(TestEngineWrite)
+#include "tst_enginewrite.moc"
