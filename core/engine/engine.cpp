@@ -122,10 +122,13 @@ void Engine::read(NamespaceId ns, ResourceId rid, ReadCallback done)
         return;
     }
     const std::uint32_t index = allocRead();
+    // Field by field rather than `op = ReadOp{}`: this is the hot path, and
+    // finishRead() already released what the previous read held.
     ReadOp& op = m_reads[index];
-    op = ReadOp{};
     op.key = storedKey(ns, rid);
     op.start = m_scheduler.now();
+    op.hasStale = false;
+    op.sawOutdated = false;
     op.active = true;
     op.done = std::move(done);
     askNextCache(index, 0);
@@ -265,24 +268,27 @@ void Engine::finishRead(std::uint32_t index, ServedBy who, Freshness freshness, 
 {
     ReadOp& op = m_reads[index];
     const Micros now = m_scheduler.now();
+    const Micros latency = now - op.start;
+    m_stats.readDone(now, op.key.ns, who, freshness, latency);
+    op.active = false;
+    op.stale.body.reset();
+    op.pending.entry.body.reset();
+    if (!op.done) { // the simulator's reads: nobody waits for an answer
+        m_freeReads.push_back(index);
+        return;
+    }
     ReadResult result;
     result.status = status;
     result.servedBy = who;
     result.freshness = freshness;
-    result.latency = now - op.start;
+    result.latency = latency;
     result.age = who == ServedBy::Failed ? 0 : std::max<Micros>(0, now - entry.storedAt);
     result.entry = entry;
-    m_stats.readDone(now, op.key.ns, who, freshness, result.latency);
+    result.policy = m_nsPolicy[op.key.ns];
     ReadCallback done = std::move(op.done);
-    if (done)
-        result.policy = m_nsPolicy[op.key.ns];
-    op.active = false;
     op.done = nullptr;
-    op.stale.body.reset();
-    op.pending.entry.body.reset();
     m_freeReads.push_back(index);
-    if (done)
-        done(result);
+    done(result);
 }
 
 // --- origin fetches (single flight) ----------------------------------------------

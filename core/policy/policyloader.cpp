@@ -1,8 +1,7 @@
 #include "policy/policyloader.h"
 
-#include "policy/key.h"
+#include "policy/policyfields.h"
 #include "policy/yamlsupport.h"
-#include "util/suggest.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -17,7 +16,6 @@ constexpr std::string_view kDefaultKeys[] = {"ttl", "stale_while_revalidate", "s
 constexpr std::string_view kNamespaceKeys[] = {"name", "version", "ttl", "stale_while_revalidate",
                                                "stale_if_error", "max_object_size", "write_mode"};
 constexpr std::string_view kNamespaceRequired[] = {"name"};
-constexpr std::string_view kWriteModes[] = {"write-through", "async-backfill"};
 
 std::size_t errorCount(const Diagnostics& diagnostics)
 {
@@ -25,38 +23,23 @@ std::size_t errorCount(const Diagnostics& diagnostics)
                                                   [](const Diagnostic& d) { return !d.warning; }));
 }
 
+/// Reads one field's scalar through the same rules the console's editor
+/// uses (policy/policyfields.h), reporting its problem at the value.
+template <typename Target>
+void readField(const YamlField& f, YamlChecker& checker, Target& target, PolicyField field)
+{
+    if (auto text = checker.scalar(f, policyFieldExpected(field)))
+        if (std::string problem = applyPolicyField(target, field, *text); !problem.empty())
+            checker.error(f, std::move(problem));
+}
+
 /// Reads the five tunables that both `defaults` and each namespace may set.
-/// PolicyDefaults and NamespacePolicy share these member names.
 template <typename Target>
 void readTunables(const YamlMap& map, YamlChecker& checker, Target& target)
 {
-    if (const YamlField* f = map.find("ttl"))
-        if (auto v = checker.duration(*f))
-            target.ttl = *v;
-    if (const YamlField* f = map.find("stale_while_revalidate"))
-        if (auto v = checker.duration(*f))
-            target.staleWhileRevalidate = *v;
-    if (const YamlField* f = map.find("stale_if_error"))
-        if (auto v = checker.duration(*f))
-            target.staleIfError = *v;
-    if (const YamlField* f = map.find("max_object_size"))
-        // 0 would reject every write: certainly a mistake, not a policy.
-        if (auto v = checker.size(*f, 1))
-            target.maxObjectSize = *v;
-    if (const YamlField* f = map.find("write_mode")) {
-        if (auto text = checker.scalar(*f, "write-through or async-backfill")) {
-            if (auto mode = parseWriteMode(*text)) {
-                target.writeMode = *mode;
-            } else {
-                std::string message = "write_mode " + quoteForMessage(*text)
-                                      + " is invalid: use write-through or async-backfill";
-                const std::string guess = nearestMatch(*text, kWriteModes);
-                if (!guess.empty())
-                    message += " (did you mean '" + guess + "'?)";
-                checker.error(*f, std::move(message));
-            }
-        }
-    }
+    for (PolicyField field : kTunableFields)
+        if (const YamlField* f = map.find(policyFieldKey(field)))
+            readField(*f, checker, target, field);
 }
 
 void readNamespaces(const YamlField& field, YamlChecker& checker, Policy& policy)
@@ -75,8 +58,8 @@ void readNamespaces(const YamlField& field, YamlChecker& checker, Policy& policy
         NamespacePolicy ns = policy.fromDefaults({});
         bool named = false;
         if (const YamlField* f = map->find("name")) {
-            if (auto name = checker.scalar(*f, "a namespace name")) {
-                if (std::string problem = checkNamespaceName(*name); !problem.empty()) {
+            if (auto name = checker.scalar(*f, policyFieldExpected(PolicyField::Name))) {
+                if (std::string problem = checkPolicyField(PolicyField::Name, *name); !problem.empty()) {
                     checker.error(*f, std::move(problem));
                 } else if (auto first = declaredAt.find(*name); first != declaredAt.end()) {
                     checker.error(*f, "duplicate namespace " + quoteForMessage(*name)
@@ -89,15 +72,12 @@ void readNamespaces(const YamlField& field, YamlChecker& checker, Policy& policy
             }
         }
         if (const YamlField* f = map->find("version"))
-            if (auto v = checker.integer(*f))
-                ns.version = *v;
+            readField(*f, checker, ns, PolicyField::Version);
         readTunables(*map, checker, ns);
         if (!named)
             continue;
-        if (ns.ttl == 0 && ns.staleWhileRevalidate == 0)
-            checker.warning(map->mark, "namespace '" + ns.name
-                                           + "' has ttl 0 and stale_while_revalidate 0: every read "
-                                             "goes to the origin");
+        if (std::string warning = namespaceWarning(ns); !warning.empty())
+            checker.warning(map->mark, std::move(warning));
         policy.namespaces.push_back(std::move(ns));
     }
 }

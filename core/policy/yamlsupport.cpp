@@ -217,27 +217,86 @@ std::optional<bool> YamlChecker::boolean(const YamlField& field)
     return value;
 }
 
+std::optional<std::uint64_t> integerFromText(std::string_view name, std::string_view text,
+                                            std::uint64_t min, std::uint64_t max, std::string& error)
+{
+    std::uint64_t value = 0;
+    const auto res = std::from_chars(text.data(), text.data() + text.size(), value);
+    const bool digitsOnly = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+    if (!digitsOnly || res.ec != std::errc() || res.ptr != text.data() + text.size()) {
+        const bool tooLarge = digitsOnly && res.ec == std::errc::result_out_of_range;
+        error = std::string(name) + (tooLarge ? " is too large" : " must be a non-negative integer")
+                + " (got " + quoteForMessage(text) + ")";
+        return std::nullopt;
+    }
+    if (value < min || value > max) {
+        std::string range = max == UINT64_MAX ? "at least " + std::to_string(min)
+                                              : "between " + std::to_string(min) + " and " + std::to_string(max);
+        error = std::string(name) + " must be " + range + " (got " + quoteForMessage(text) + ")";
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<Micros> durationFromText(std::string_view name, std::string_view text, Micros min,
+                                       std::string& error)
+{
+    auto value = parseDuration(text);
+    if (!value && !text.empty() && text.front() == '-') {
+        error = std::string(name) + " must not be negative (got " + quoteForMessage(text) + ")";
+        return std::nullopt;
+    }
+    if (!value) {
+        error = std::string(name) + " " + quoteForMessage(text)
+                + " is not a duration: use a number with a unit (250ms, 90s, 5m, 1h, 1d) "
+                  "or a bare number of seconds";
+        return std::nullopt;
+    }
+    if (*value > kMaxFileDuration) {
+        error = std::string(name) + " " + quoteForMessage(text) + " is too long: at most "
+                + formatDuration(kMaxFileDuration);
+        return std::nullopt;
+    }
+    if (*value < min) {
+        const std::string rule = min == 1 ? "greater than 0" : "at least " + formatDuration(min);
+        error = std::string(name) + " must be " + rule + " (got " + quoteForMessage(text) + ")";
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<std::uint64_t> sizeFromText(std::string_view name, std::string_view text,
+                                          std::uint64_t min, std::uint64_t max, std::string& error)
+{
+    auto value = parseSize(text);
+    if (!value && !text.empty() && text.front() == '-') {
+        error = std::string(name) + " must not be negative (got " + quoteForMessage(text) + ")";
+        return std::nullopt;
+    }
+    if (!value) {
+        error = std::string(name) + " " + quoteForMessage(text)
+                + " is not a size: use bytes or a number with a unit (64KiB, 1MiB, 512MB)";
+        return std::nullopt;
+    }
+    if (*value < min || *value > max) {
+        std::string rule = max == UINT64_MAX ? "at least " + formatSize(min)
+                                             : "between " + formatSize(min) + " and " + formatSize(max);
+        error = std::string(name) + " must be " + rule + " (got " + quoteForMessage(text) + ")";
+        return std::nullopt;
+    }
+    return value;
+}
+
 std::optional<std::uint64_t> YamlChecker::integer(const YamlField& field, std::uint64_t min,
                                                   std::uint64_t max)
 {
     auto text = scalar(field, "a non-negative integer");
     if (!text)
         return std::nullopt;
-    std::uint64_t value = 0;
-    const auto res = std::from_chars(text->data(), text->data() + text->size(), value);
-    const bool digitsOnly = !text->empty() && text->find_first_not_of("0123456789") == std::string::npos;
-    if (!digitsOnly || res.ec != std::errc() || res.ptr != text->data() + text->size()) {
-        const bool tooLarge = digitsOnly && res.ec == std::errc::result_out_of_range;
-        error(field, field.name + (tooLarge ? " is too large" : " must be a non-negative integer")
-                         + " (got " + quoteForMessage(*text) + ")");
-        return std::nullopt;
-    }
-    if (value < min || value > max) {
-        std::string range = max == UINT64_MAX ? "at least " + std::to_string(min)
-                                              : "between " + std::to_string(min) + " and " + std::to_string(max);
-        error(field, field.name + " must be " + range + " (got " + quoteForMessage(*text) + ")");
-        return std::nullopt;
-    }
+    std::string problem;
+    auto value = integerFromText(field.name, *text, min, max, problem);
+    if (!value)
+        error(field, std::move(problem));
     return value;
 }
 
@@ -265,27 +324,10 @@ std::optional<Micros> YamlChecker::duration(const YamlField& field, Micros min)
     auto text = scalar(field, "a duration");
     if (!text)
         return std::nullopt;
-    auto value = parseDuration(*text);
-    if (!value && !text->empty() && text->front() == '-') {
-        error(field, field.name + " must not be negative (got " + quoteForMessage(*text) + ")");
-        return std::nullopt;
-    }
-    if (!value) {
-        error(field, field.name + " " + quoteForMessage(*text)
-                         + " is not a duration: use a number with a unit (250ms, 90s, 5m, 1h, 1d) "
-                           "or a bare number of seconds");
-        return std::nullopt;
-    }
-    if (*value > kMaxFileDuration) {
-        error(field, field.name + " " + quoteForMessage(*text) + " is too long: at most "
-                         + formatDuration(kMaxFileDuration));
-        return std::nullopt;
-    }
-    if (*value < min) {
-        const std::string rule = min == 1 ? "greater than 0" : "at least " + formatDuration(min);
-        error(field, field.name + " must be " + rule + " (got " + quoteForMessage(*text) + ")");
-        return std::nullopt;
-    }
+    std::string problem;
+    auto value = durationFromText(field.name, *text, min, problem);
+    if (!value)
+        error(field, std::move(problem));
     return value;
 }
 
@@ -295,22 +337,10 @@ std::optional<std::uint64_t> YamlChecker::size(const YamlField& field, std::uint
     auto text = scalar(field, "a size");
     if (!text)
         return std::nullopt;
-    auto value = parseSize(*text);
-    if (!value && !text->empty() && text->front() == '-') {
-        error(field, field.name + " must not be negative (got " + quoteForMessage(*text) + ")");
-        return std::nullopt;
-    }
-    if (!value) {
-        error(field, field.name + " " + quoteForMessage(*text)
-                         + " is not a size: use bytes or a number with a unit (64KiB, 1MiB, 512MB)");
-        return std::nullopt;
-    }
-    if (*value < min || *value > max) {
-        std::string rule = max == UINT64_MAX ? "at least " + formatSize(min)
-                                             : "between " + formatSize(min) + " and " + formatSize(max);
-        error(field, field.name + " must be " + rule + " (got " + quoteForMessage(*text) + ")");
-        return std::nullopt;
-    }
+    std::string problem;
+    auto value = sizeFromText(field.name, *text, min, max, problem);
+    if (!value)
+        error(field, std::move(problem));
     return value;
 }
 

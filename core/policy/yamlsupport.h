@@ -97,6 +97,19 @@ private:
     Diagnostics& m_out;
 };
 
+/// Checks of one scalar's text, shared by YamlChecker and the console's
+/// per-field editing (policy/policyfields.cpp), so that a file and an edited
+/// cell meet the same rules and messages. `name` starts the message. Each
+/// returns the value, or nullopt with `error` set to one sentence.
+std::optional<std::uint64_t> integerFromText(std::string_view name, std::string_view text,
+                                            std::uint64_t min, std::uint64_t max, std::string& error);
+/// A duration within [min, kMaxFileDuration].
+std::optional<Micros> durationFromText(std::string_view name, std::string_view text, Micros min,
+                                       std::string& error);
+/// A size within [min, max] bytes.
+std::optional<std::uint64_t> sizeFromText(std::string_view name, std::string_view text,
+                                          std::uint64_t min, std::uint64_t max, std::string& error);
+
 /// "a mapping", "a list", "a value" or "empty", for type messages.
 std::string_view nodeKindName(const YAML::Node& node);
 

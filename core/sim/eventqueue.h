@@ -24,24 +24,27 @@ public:
     void push(Micros time, SimEventKind kind, std::uint64_t payload)
     {
         m_heap.push_back(SimEvent{time, m_sequence++, payload, kind});
-        std::push_heap(m_heap.begin(), m_heap.end(), later);
+        std::push_heap(m_heap.begin(), m_heap.end(), Later{});
     }
     bool empty() const { return m_heap.empty(); }
     std::size_t size() const { return m_heap.size(); }
     const SimEvent& top() const { return m_heap.front(); }
     SimEvent pop()
     {
-        std::pop_heap(m_heap.begin(), m_heap.end(), later);
+        std::pop_heap(m_heap.begin(), m_heap.end(), Later{});
         const SimEvent event = m_heap.back();
         m_heap.pop_back();
         return event;
     }
 
 private:
-    static bool later(const SimEvent& a, const SimEvent& b)
-    {
-        return a.time != b.time ? a.time > b.time : a.sequence > b.sequence;
-    }
+    // A function object, not a function pointer, so the heap code inlines it.
+    struct Later {
+        bool operator()(const SimEvent& a, const SimEvent& b) const
+        {
+            return a.time != b.time ? a.time > b.time : a.sequence > b.sequence;
+        }
+    };
     std::vector<SimEvent> m_heap;
     std::uint64_t m_sequence = 0;
 };

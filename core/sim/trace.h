@@ -98,6 +98,7 @@ private:
     void appendUnquoted(const char* from, const char* to);
     /// Whether `ns` is a valid name; cached for the names already seen.
     bool validNamespace(std::string_view ns);
+    bool rememberNamespace(std::string_view ns, std::uint64_t head);
     /// Records a problem. Returns false so that callers can `return fail(...)`.
     /// `fatal`: reading cannot go on, not even for lint().
     bool fail(std::uint64_t line, std::size_t column, std::string message, bool fatal = false);

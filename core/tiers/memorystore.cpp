@@ -54,37 +54,39 @@ bool MemoryStore::put(const StoredKey& key, const Entry& entry)
         erase(key); // the old copy would be out of date
         return false;
     }
-    if (!m_index.contains(key)) {
-        // Make room before the new entry joins the eviction order: SIEVE
-        // (and the paper's algorithm) evicts first, then inserts at the head.
-        makeRoom(1, entry.size);
-    }
     auto [record, inserted] = m_index.tryEmplace(key);
     if (!inserted) {
         m_bytes = m_bytes - record->size + entry.size;
+        record->storedAt = entry.storedAt;
+        record->size = entry.size;
         if (!m_capacity.unbounded())
             m_eviction->touch(record->slot);
     } else {
+        std::uint32_t slot;
         if (!m_freeSlots.empty()) {
-            record->slot = m_freeSlots.back();
+            slot = m_freeSlots.back();
             m_freeSlots.pop_back();
-            m_slotKeys[record->slot] = key;
+            m_slotKeys[slot] = key;
         } else {
-            record->slot = static_cast<std::uint32_t>(m_slotKeys.size());
+            slot = static_cast<std::uint32_t>(m_slotKeys.size());
             m_slotKeys.push_back(key);
             if (!m_bodies.empty())
                 m_bodies.emplace_back();
         }
+        *record = Record{entry.storedAt, entry.size, slot};
         m_bytes += entry.size;
-        if (!m_capacity.unbounded())
-            m_eviction->track(record->slot);
+        if (!m_capacity.unbounded()) {
+            // Make room before the new entry joins the eviction order: SIEVE
+            // (like the paper) evicts first, then inserts at the head. The
+            // new key is in the index but untracked, so it is never the victim.
+            makeRoom(0, 0);
+            m_eviction->track(slot);
+        }
     }
-    record->storedAt = entry.storedAt;
-    record->size = entry.size;
     if (entry.body && m_bodies.empty())
         m_bodies.resize(m_slotKeys.size()); // first real body: start keeping them
     if (!m_bodies.empty())
-        m_bodies[record->slot] = entry.body;
+        m_bodies[m_index.find(key)->slot] = entry.body;
     evictToFit();
     return true;
 }

@@ -1,0 +1,338 @@
+#include "fakeworkspace.h"
+
+#include "charts/chartadapter.h"
+#include "widgets/overviewpage.h"
+#include "widgets/tiercard.h"
+
+#include <QEnterEvent>
+#include <QFile>
+#include <QImage>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace fallback;
+using namespace fallback::ui;
+using fallback::ui::test::FakeWorkspace;
+
+namespace {
+
+/// Served by edge_cache, edge_kv, origin, client_cache, failed per second.
+constexpr std::array<std::uint64_t, kServedByCount> kServed{50, 20, 10, 5, 3};
+
+SeriesPoint makePoint(std::int64_t second, std::uint64_t edgeServed = kServed[0])
+{
+    SeriesPoint p;
+    p.second = second;
+    for (int i = 0; i < kServedByCount; ++i)
+        p.requests.servedBy[i] = i == 0 ? edgeServed : kServed[std::size_t(i)];
+    p.requests.requests = edgeServed + 38;
+    p.requests.staleServed = 7;
+    p.requests.failed = kServed[4];
+    p.requests.originFetches = 12;
+    p.requests.coalesced = 4;
+    p.requests.revalidations = 2;
+    for (int t = 0; t < kTierCount; ++t) {
+        p.tiers[std::size_t(t)].lookups = 100;
+        p.tiers[std::size_t(t)].hits = 80;
+        p.tierP50Ms[std::size_t(t)] = float(1 + t * 10);
+        p.tierP99Ms[std::size_t(t)] = float(5 + t * 40);
+    }
+    p.p50Ms = 2;
+    p.p99Ms = 30;
+    return p;
+}
+
+/// A snapshot carrying seconds [from, to) as new points, "now" just after.
+WorkspaceSnapshot makeSnapshot(std::int64_t from, std::int64_t to, std::uint64_t edgeServed = 50,
+                               bool reset = false)
+{
+    WorkspaceSnapshot s;
+    s.now = to * kMicrosPerSecond + 500 * kMicrosPerMilli;
+    for (int t = 0; t < kTierCount; ++t) {
+        TierView& view = s.tiers[std::size_t(t)];
+        view.enabled = true;
+        view.counters.lookups = 1000;
+        view.counters.hits = 900;
+        view.counters.staleHits = 50;
+        view.counters.errors = 10;
+        view.latency.p50 = 1.5;
+        view.latency.p99 = 12;
+        view.usage.entries = 4242;
+    }
+    for (std::int64_t second = from; second < to; ++second)
+        s.newPoints.push_back(makePoint(second, edgeServed));
+    s.seriesReset = reset;
+    return s;
+}
+
+} // namespace
+
+class TestOverviewPage : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<OverviewPage> m_page;
+    std::unique_ptr<FakeWorkspace> m_workspace;
+
+    void attach(Workspace::Kind kind = Workspace::Kind::Local)
+    {
+        m_workspace = std::make_unique<FakeWorkspace>(kind);
+        m_page->setWorkspace(m_workspace.get());
+    }
+
+private slots:
+    void init()
+    {
+        m_page = std::make_unique<OverviewPage>();
+        m_page->resize(1280, 800);
+        m_page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    }
+
+    void cleanup()
+    {
+        m_page.reset();
+        m_workspace.reset();
+    }
+
+    void emptyStateUntilData()
+    {
+        QVERIFY(m_page->isShowingEmptyState());
+        attach();
+        QVERIFY(m_page->isShowingEmptyState());
+        m_workspace->push(makeSnapshot(0, 0));
+        QTRY_VERIFY(m_page->refreshCount() >= 2);
+        QVERIFY(m_page->isShowingEmptyState());
+        m_workspace->push(makeSnapshot(0, 30));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+    }
+
+    void seriesFilled()
+    {
+        attach();
+        m_workspace->push(makeSnapshot(0, 120));
+        QTRY_VERIFY(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("edge_cache")) > 0);
+        for (const QString& chartName :
+             {QStringLiteral("requests"), QStringLiteral("latency"), QStringLiteral("origin")}) {
+            const TimeChart* chart = m_page->chart(chartName);
+            QVERIFY(chart);
+            for (const QString& series : chart->seriesNames())
+                QVERIFY2(m_page->seriesPointCount(chartName, series) > 0,
+                         qPrintable(QString(chartName + QLatin1Char('/') + series)));
+        }
+        QCOMPARE(m_page->seriesPointCount(QStringLiteral("nope"), QStringLiteral("edge_cache")), -1);
+        QCOMPARE(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("nope")), -1);
+        // The default window is 5 minutes, x in seconds before the last one.
+        const TimeChart* requests = m_page->chart(QStringLiteral("requests"));
+        QCOMPARE(requests->xMin(), -300.0);
+        QCOMPARE(requests->xMax(), 0.0);
+        QCOMPARE(m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("edge_cache")).back().x(), 0.0);
+        // The cards show the totals.
+        QCOMPARE(m_page->tierCard(TierId::EdgeCache)->hitRateText(), QStringLiteral("90.0 %"));
+        QCOMPARE(m_page->tierCard(TierId::EdgeCache)->status(), TierCard::Status::Healthy);
+        QVERIFY(!m_page->tierCard(TierId::EdgeKv)->sparkline()->values().isEmpty());
+    }
+
+    void stackedSeriesSum()
+    {
+        attach();
+        m_workspace->push(makeSnapshot(0, 200));
+        QTRY_VERIFY(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("failed")) > 0);
+        const QStringList bands{QStringLiteral("edge_cache"), QStringLiteral("edge_kv"),
+                                QStringLiteral("origin"), QStringLiteral("client_cache"),
+                                QStringLiteral("failed")};
+        double expected = 0;
+        for (int b = 0; b < bands.size(); ++b) {
+            expected += double(kServed[std::size_t(b)]);
+            const QList<QPointF> upper = m_page->seriesPoints(QStringLiteral("requests"), bands[b]);
+            QCOMPARE(upper.size(), 200);
+            for (const QPointF& p : upper)
+                QCOMPARE(p.y(), expected);
+        }
+        // Stale serves are their own series, not summed into the stack.
+        const QList<QPointF> stale =
+            m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("stale (any tier)"));
+        QVERIFY(!stale.isEmpty());
+        for (const QPointF& p : stale)
+            QCOMPARE(p.y(), 7.0);
+        QVERIFY(m_page->chart(QStringLiteral("requests"))->yMax() >= expected);
+    }
+
+    void pauseStopsUpdatesResumeCatchesUp()
+    {
+        attach();
+        m_workspace->push(makeSnapshot(0, 60, 50));
+        QTRY_VERIFY(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("edge_cache")) == 60);
+        const QList<QPointF> before =
+            m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("edge_cache"));
+
+        QSignalSpy paused(m_page->chart(QStringLiteral("requests")), &TimeChart::pausedChanged);
+        m_page->setPaused(true);
+        QVERIFY(m_page->isPaused());
+        QCOMPARE(paused.count(), 1);
+        QVERIFY(m_page->chart(QStringLiteral("latency"))->isUserPaused());
+        const int refreshes = m_page->refreshCount();
+        m_workspace->push(makeSnapshot(60, 90, 100));
+        QTRY_VERIFY(m_page->refreshCount() > refreshes);
+        QCOMPARE(m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("edge_cache")), before);
+        QCOMPARE(m_page->history().lastSecond(), std::int64_t(89)); // history kept filling
+
+        m_page->setPaused(false);
+        QCOMPARE(paused.count(), 2);
+        const QList<QPointF> after =
+            m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("edge_cache"));
+        QCOMPARE(after.size(), 90);
+        QCOMPARE(after.back().y(), 100.0);
+    }
+
+    void hoverPausesChart()
+    {
+        attach();
+        m_workspace->push(makeSnapshot(0, 60));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        TimeChart* chart = m_page->chart(QStringLiteral("origin"));
+        const QPointF inside(20, 20);
+        QEnterEvent enter(inside, inside, chart->mapToGlobal(inside));
+        QCoreApplication::sendEvent(chart, &enter);
+        QVERIFY(chart->isHoverPaused());
+        auto* label = chart->findChild<QLabel*>(QStringLiteral("pausedLabel"));
+        QVERIFY(label && label->isVisible());
+        const int count = m_page->seriesPointCount(QStringLiteral("origin"), QStringLiteral("coalesced"));
+        m_workspace->push(makeSnapshot(60, 70));
+        QTRY_VERIFY(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("edge_cache")) == 70);
+        QCOMPARE(m_page->seriesPointCount(QStringLiteral("origin"), QStringLiteral("coalesced")), count);
+        QEvent leave(QEvent::Leave);
+        QCoreApplication::sendEvent(chart, &leave);
+        QVERIFY(!chart->isPaused());
+        QVERIFY(!label->isVisible());
+        QCOMPARE(m_page->seriesPointCount(QStringLiteral("origin"), QStringLiteral("coalesced")), 70);
+    }
+
+    void refreshIsThrottled()
+    {
+        attach();
+        const int start = m_page->refreshCount();
+        for (int i = 0; i < 50; ++i)
+            m_workspace->push(makeSnapshot(i, i + 1));
+        // Fifty snapshots in one go make one redraw, not fifty.
+        QTRY_VERIFY(m_page->refreshCount() > start);
+        QVERIFY(m_page->refreshCount() - start <= 2);
+        QCOMPARE(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("edge_cache")), 50);
+    }
+
+    void windowSelector()
+    {
+        attach();
+        m_workspace->push(makeSnapshot(0, 2000));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        m_page->setWindowSeconds(60);
+        QCOMPARE(m_page->chart(QStringLiteral("latency"))->xMin(), -60.0);
+        QCOMPARE(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("edge_cache")), 60);
+        m_page->setWindowSeconds(3600);
+        const int points = m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("edge_cache"));
+        QVERIFY(points > 0 && points <= 600);
+        QCOMPARE(m_page->history().size(), std::size_t(2000));
+    }
+
+    void liveGapsAreGaps()
+    {
+        attach(Workspace::Kind::Live);
+        WorkspaceSnapshot s = makeSnapshot(0, 60);
+        s.newPoints.erase(s.newPoints.begin() + 20, s.newPoints.begin() + 30); // no answer for 10 s
+        m_workspace->push(std::move(s));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        const QList<QPointF> top = m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("failed"));
+        QCOMPARE(top.size(), 60);
+        QCOMPARE(top[25].y(), 0.0); // the stack drops out
+        QVERIFY(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("no data")) > 0);
+        const TimeChart* latency = m_page->chart(QStringLiteral("latency"));
+        QVERIFY(std::isnan(latency->drawnPoints(QStringLiteral("edge_kv p50"))[25].y()));
+        QVERIFY(!std::isnan(latency->drawnPoints(QStringLiteral("edge_kv p50"))[10].y()));
+    }
+
+    void cardsFollowFaultsAndDisabledTiers()
+    {
+        attach();
+        WorkspaceSnapshot s = makeSnapshot(0, 10);
+        s.tiers[1].faults.down = true;
+        s.tiers[3].enabled = false;
+        m_workspace->push(std::move(s));
+        QTRY_COMPARE(m_page->tierCard(TierId::EdgeKv)->status(), TierCard::Status::Fault);
+        QCOMPARE(m_page->tierCard(TierId::EdgeKv)->statusText(), QStringLiteral("down"));
+        QCOMPARE(m_page->tierCard(TierId::ClientCache)->status(), TierCard::Status::Disabled);
+        const TimeChart* latency = m_page->chart(QStringLiteral("latency"));
+        QVERIFY(!latency->isSeriesVisible(QStringLiteral("client_cache p99")));
+        QVERIFY(latency->isSeriesVisible(QStringLiteral("edge_kv p99")));
+    }
+
+    void resetAndDetach()
+    {
+        attach();
+        m_workspace->push(makeSnapshot(0, 100));
+        QTRY_COMPARE(m_page->history().size(), std::size_t(100));
+        m_workspace->push(makeSnapshot(0, 5, 50, true));
+        QCOMPARE(m_page->history().size(), std::size_t(5));
+        m_page->setWorkspace(nullptr);
+        QVERIFY(m_page->isShowingEmptyState());
+        QCOMPARE(m_page->tierCard(TierId::Origin)->status(), TierCard::Status::NoData);
+        m_workspace->push(makeSnapshot(5, 50));
+        QVERIFY(m_page->history().isEmpty());
+    }
+
+    void exportPng()
+    {
+        attach();
+        m_workspace->push(makeSnapshot(0, 300));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("overview.png"));
+        QVERIFY(m_page->exportPng(path));
+        QVERIFY(QFile(path).size() > 1000);
+        QImage image(path);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), m_page->size() * m_page->devicePixelRatio());
+        QVERIFY(!m_page->exportPng(dir.filePath(QStringLiteral("missing/dir/x.png"))));
+        const QString chartPath = dir.filePath(QStringLiteral("chart.png"));
+        QVERIFY(m_page->chart(QStringLiteral("requests"))->exportPng(chartPath));
+        QVERIFY(!QImage(chartPath).isNull());
+    }
+
+    void exportCsv()
+    {
+        attach();
+        m_workspace->push(makeSnapshot(0, 100));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("overview.csv"));
+        QVERIFY(m_page->exportCsv(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 101); // header + one row per second held
+        QVERIFY(lines[0].startsWith(QStringLiteral("second,served_edge_cache,served_edge_kv")));
+        QVERIFY(lines[0].contains(QStringLiteral("stale_served")));
+        const QStringList header = lines[0].split(QLatin1Char(','));
+        const QStringList first = lines[1].split(QLatin1Char(','));
+        QCOMPARE(first.size(), header.size());
+        QCOMPARE(first[0], QStringLiteral("0"));
+        QCOMPARE(first[1], QStringLiteral("50"));
+        QCOMPARE(first[header.indexOf(QStringLiteral("stale_served"))], QStringLiteral("7"));
+
+        const QString chartPath = dir.filePath(QStringLiteral("requests.csv"));
+        QVERIFY(m_page->chart(QStringLiteral("requests"))->exportCsv(chartPath, QStringLiteral("seconds")));
+        QFile chartFile(chartPath);
+        QVERIFY(chartFile.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList chartLines = QString::fromUtf8(chartFile.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(chartLines.size(), 101);
+        QVERIFY(chartLines[0].startsWith(QStringLiteral("seconds,edge_cache,edge_kv,origin,client_cache,failed")));
+        QVERIFY(chartLines[1].startsWith(QStringLiteral("-99,50,20,10,5,3,7"))); // bands unsummed
+    }
+};
+
+QTEST_MAIN(TestOverviewPage)
+#include "tst_overviewpage.moc"

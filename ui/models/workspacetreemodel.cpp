@@ -1,0 +1,174 @@
+#include "models/workspacetreemodel.h"
+
+#include "workspaces/workspace.h"
+
+#include <QColor>
+#include <QIcon>
+#include <QPainter>
+#include <QPixmap>
+
+namespace fallback::ui {
+
+namespace {
+// Internal ids: groups have 0, workspaces 1 + group.
+constexpr quintptr kGroupId = 0;
+
+QColor stateColor(Workspace::State state)
+{
+    switch (state) {
+    case Workspace::State::Running:
+    case Workspace::State::Connected: return QColor(0x2e, 0x9d, 0x4f);
+    case Workspace::State::Paused:
+    case Workspace::State::Stopped: return QColor(0x8a, 0x8f, 0x98);
+    case Workspace::State::Finished: return QColor(0x3b, 0x7d, 0xd8);
+    case Workspace::State::Connecting:
+    case Workspace::State::Degraded: return QColor(0xe0, 0xa1, 0x1b);
+    case Workspace::State::Unreachable:
+    case Workspace::State::Unauthorized:
+    case Workspace::State::Failed: return QColor(0xd0, 0x3b, 0x3b);
+    }
+    return Qt::gray;
+}
+
+QIcon dot(const QColor& color)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(color);
+    painter.setPen(color.darker(130));
+    painter.drawEllipse(QRectF(1.5, 1.5, 9, 9));
+    return QIcon(pixmap);
+}
+} // namespace
+
+WorkspaceTreeModel::WorkspaceTreeModel(QObject* parent) : QAbstractItemModel(parent) {}
+
+void WorkspaceTreeModel::addWorkspace(Workspace* workspace)
+{
+    const int g = workspace->kind() == Workspace::Kind::Local ? LocalGroup : LiveGroup;
+    const int row = int(group(g).size());
+    beginInsertRows(index(g, 0), row, row);
+    group(g).append(workspace);
+    endInsertRows();
+    auto changed = [this, workspace] {
+        const QModelIndex at = indexOf(workspace);
+        if (at.isValid())
+            emit dataChanged(at, at);
+    };
+    connect(workspace, &Workspace::stateChanged, this, changed);
+    connect(workspace, &Workspace::unlockedChanged, this, changed);
+    connect(workspace, &QObject::destroyed, this, [this, workspace] { removeWorkspace(workspace); });
+}
+
+void WorkspaceTreeModel::removeWorkspace(Workspace* workspace)
+{
+    for (int g : {LocalGroup, LiveGroup}) {
+        const int row = int(group(g).indexOf(workspace));
+        if (row < 0)
+            continue;
+        beginRemoveRows(index(g, 0), row, row);
+        group(g).removeAt(row);
+        endRemoveRows();
+        disconnect(workspace, nullptr, this, nullptr);
+    }
+}
+
+QModelIndex WorkspaceTreeModel::indexOf(Workspace* workspace) const
+{
+    for (int g : {LocalGroup, LiveGroup}) {
+        const int row = int(group(g).indexOf(workspace));
+        if (row >= 0)
+            return createIndex(row, 0, quintptr(1 + g));
+    }
+    return {};
+}
+
+Workspace* WorkspaceTreeModel::workspaceAt(const QModelIndex& index) const
+{
+    if (!index.isValid() || index.internalId() == kGroupId)
+        return nullptr;
+    const auto& list = group(int(index.internalId() - 1));
+    return index.row() < list.size() ? list[index.row()] : nullptr;
+}
+
+QList<Workspace*> WorkspaceTreeModel::workspaces() const { return m_local + m_live; }
+
+QModelIndex WorkspaceTreeModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (column != 0 || row < 0)
+        return {};
+    if (!parent.isValid())
+        return row < 2 ? createIndex(row, 0, kGroupId) : QModelIndex();
+    if (parent.internalId() != kGroupId || row >= group(parent.row()).size())
+        return {};
+    return createIndex(row, 0, quintptr(1 + parent.row()));
+}
+
+QModelIndex WorkspaceTreeModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid() || child.internalId() == kGroupId)
+        return {};
+    return createIndex(int(child.internalId() - 1), 0, kGroupId);
+}
+
+int WorkspaceTreeModel::rowCount(const QModelIndex& parent) const
+{
+    if (!parent.isValid())
+        return 2;
+    if (parent.internalId() == kGroupId)
+        return int(group(parent.row()).size());
+    return 0;
+}
+
+int WorkspaceTreeModel::columnCount(const QModelIndex&) const { return 1; }
+
+QVariant WorkspaceTreeModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    if (index.internalId() == kGroupId) {
+        if (role == Qt::DisplayRole)
+            return index.row() == LocalGroup ? tr("Local scenarios") : tr("Live deployments");
+        if (role == Qt::ToolTipRole && index.row() == LiveGroup && m_live.isEmpty())
+            return tr("No live deployments yet: connecting to fallback-node deployments comes "
+                      "with live mode.");
+        if (role == Qt::FontRole) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        return {};
+    }
+    Workspace* workspace = workspaceAt(index);
+    if (!workspace)
+        return {};
+    switch (role) {
+    case Qt::DisplayRole:
+        return workspace->isProduction() ? workspace->name() + tr("  (production)")
+                                         : workspace->name();
+    case Qt::DecorationRole: return dot(stateColor(workspace->state()));
+    case Qt::ForegroundRole:
+        return workspace->isProduction() ? QVariant(QColor(0xd0, 0x3b, 0x3b)) : QVariant();
+    case Qt::ToolTipRole:
+        return QStringLiteral("%1 — %2%3")
+            .arg(workspace->name(), Workspace::stateText(workspace->state()),
+                 workspace->lastError().isEmpty() ? QString()
+                                                  : QStringLiteral("\n") + workspace->lastError());
+    case WorkspaceRole: return QVariant::fromValue(static_cast<QObject*>(workspace));
+    case StateRole: return int(workspace->state());
+    default: return {};
+    }
+}
+
+Qt::ItemFlags WorkspaceTreeModel::flags(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    if (index.internalId() == kGroupId)
+        return Qt::ItemIsEnabled;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+}
+
+} // namespace fallback::ui

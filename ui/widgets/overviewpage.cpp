@@ -1,0 +1,477 @@
+#include "widgets/overviewpage.h"
+
+#include "charts/chartadapter.h"
+#include "charts/chartcolors.h"
+#include "widgets/tiercard.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QStackedWidget>
+#include <QTextStream>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace fallback::ui {
+
+namespace {
+
+const QString kRequests = QStringLiteral("requests");
+const QString kLatency = QStringLiteral("latency");
+const QString kOrigin = QStringLiteral("origin");
+
+QString nameOf(TierId tier)
+{
+    const std::string_view name = tierName(tier);
+    return QString::fromLatin1(name.data(), qsizetype(name.size()));
+}
+
+QString staleSeries()
+{
+    return OverviewPage::tr("stale (any tier)");
+}
+
+/// What each chart draws, by chart and series name.
+struct ChartLine {
+    QString chart;
+    QString series;
+    Metric metric;
+};
+
+const std::vector<ChartLine>& chartLines()
+{
+    static const std::vector<ChartLine> lines = [] {
+        std::vector<ChartLine> out;
+        for (TierId tier : kAllTiers)
+            out.push_back({kRequests, nameOf(tier), Metric::servedBy(servedByTier(tier))});
+        out.push_back({kRequests, QStringLiteral("failed"), Metric::servedBy(ServedBy::Failed)});
+        out.push_back({kRequests, staleSeries(), Metric::staleServed()});
+        for (TierId tier : kAllTiers) {
+            out.push_back({kLatency, nameOf(tier) + QStringLiteral(" p50"), Metric::tierP50(tier)});
+            out.push_back({kLatency, nameOf(tier) + QStringLiteral(" p99"), Metric::tierP99(tier)});
+        }
+        out.push_back({kOrigin, QStringLiteral("origin fetches"), Metric::originFetches()});
+        out.push_back({kOrigin, QStringLiteral("coalesced"), Metric::coalesced()});
+        out.push_back({kOrigin, QStringLiteral("revalidations"), Metric::revalidations()});
+        return out;
+    }();
+    return lines;
+}
+
+/// Columns of the CSV export, at one row per second.
+const std::vector<std::pair<QString, Metric>>& csvColumns()
+{
+    static const std::vector<std::pair<QString, Metric>> columns = [] {
+        std::vector<std::pair<QString, Metric>> out;
+        for (TierId tier : kAllTiers)
+            out.emplace_back(QStringLiteral("served_") + nameOf(tier),
+                             Metric::servedBy(servedByTier(tier)));
+        out.emplace_back(QStringLiteral("failed"), Metric::servedBy(ServedBy::Failed));
+        out.emplace_back(QStringLiteral("stale_served"), Metric::staleServed());
+        out.emplace_back(QStringLiteral("requests"), Metric::requests());
+        out.emplace_back(QStringLiteral("origin_fetches"), Metric::originFetches());
+        out.emplace_back(QStringLiteral("coalesced"), Metric::coalesced());
+        out.emplace_back(QStringLiteral("revalidations"), Metric::revalidations());
+        for (TierId tier : kAllTiers) {
+            out.emplace_back(nameOf(tier) + QStringLiteral("_p50_ms"), Metric::tierP50(tier));
+            out.emplace_back(nameOf(tier) + QStringLiteral("_p99_ms"), Metric::tierP99(tier));
+        }
+        out.emplace_back(QStringLiteral("p50_ms"), Metric::p50());
+        out.emplace_back(QStringLiteral("p99_ms"), Metric::p99());
+        return out;
+    }();
+    return columns;
+}
+
+/// x ticks for a window, x being seconds relative to the last second.
+QList<TimeChart::Tick> ticksFor(int window)
+{
+    const int step = window <= 60 ? 10 : window <= 300 ? 60 : window <= 900 ? 180 : 600;
+    const QChar minus(0x2212);
+    QList<TimeChart::Tick> ticks;
+    for (int s = -window; s < 0; s += step) {
+        const int ago = -s;
+        const QString label = ago < 60 || ago % 60 != 0
+                                  ? QString(minus + QString::number(ago) + QLatin1Char('s'))
+                              : ago == 3600 ? QString(minus + QStringLiteral("1h"))
+                                            : QString(minus + QString::number(ago / 60) + QLatin1Char('m'));
+        ticks.append({double(s), label});
+    }
+    ticks.append({0.0, OverviewPage::tr("now")});
+    return ticks;
+}
+
+} // namespace
+
+OverviewPage::OverviewPage(QWidget* parent) : QWidget(parent)
+{
+    // --- tool row -------------------------------------------------------------
+    m_windowBox = new QComboBox(this);
+    m_windowBox->setObjectName(QStringLiteral("windowBox"));
+    m_windowBox->addItem(tr("Last minute"), 60);
+    m_windowBox->addItem(tr("Last 5 minutes"), 300);
+    m_windowBox->addItem(tr("Last 15 minutes"), 900);
+    m_windowBox->addItem(tr("Last hour"), 3600);
+    m_windowBox->setCurrentIndex(1);
+    connect(m_windowBox, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setWindowSeconds(m_windowBox->itemData(index).toInt()); });
+
+    m_pauseButton = new QToolButton(this);
+    m_pauseButton->setObjectName(QStringLiteral("pauseButton"));
+    m_pauseButton->setCheckable(true);
+    m_pauseButton->setText(tr("Pause"));
+    m_pauseButton->setToolTip(tr("Freeze the charts; the cards keep updating. "
+                                 "Hovering over a chart also freezes it."));
+    connect(m_pauseButton, &QToolButton::toggled, this, &OverviewPage::setPaused);
+
+    auto* pngButton = new QToolButton(this);
+    pngButton->setText(tr("Export PNG\u2026"));
+    connect(pngButton, &QToolButton::clicked, this, &OverviewPage::exportPngInteractive);
+    auto* csvButton = new QToolButton(this);
+    csvButton->setText(tr("Export CSV\u2026"));
+    connect(csvButton, &QToolButton::clicked, this, &OverviewPage::exportCsvInteractive);
+
+    auto* tools = new QHBoxLayout;
+    tools->addWidget(m_windowBox);
+    tools->addWidget(m_pauseButton);
+    tools->addStretch(1);
+    tools->addWidget(pngButton);
+    tools->addWidget(csvButton);
+
+    // --- cards --------------------------------------------------------------
+    auto* cards = new QHBoxLayout;
+    cards->setSpacing(8);
+    for (TierId tier : kAllTiers) {
+        auto* card = new TierCard(tier, this);
+        m_cards[std::size_t(tierIndex(tier))] = card;
+        cards->addWidget(card, 1);
+    }
+
+    // --- charts -------------------------------------------------------------
+    const bool dark = isDarkPalette(palette());
+    m_requests = new TimeChart(tr("Reads served per second by tier \u2014 stale serves charted apart"));
+    for (TierId tier : kAllTiers)
+        m_requests->addStackedSeries(nameOf(tier), tierColor(tier, dark));
+    m_requests->addStackedSeries(QStringLiteral("failed"), failedColor(dark));
+    m_requests->addLineSeries(staleSeries(), staleColor(dark), Qt::SolidLine, 2.4);
+    m_requests->setYMinimumMax(5);
+    m_requests->setYLabelFormat(QStringLiteral("%g"));
+
+    m_latency = new TimeChart(tr("Latency per tier (ms) \u2014 p50 solid, p99 dashed"));
+    for (TierId tier : kAllTiers) {
+        m_latency->addLineSeries(nameOf(tier) + QStringLiteral(" p50"), tierColor(tier, dark),
+                                 Qt::SolidLine, 1.8, nameOf(tier));
+        m_latency->addLineSeries(nameOf(tier) + QStringLiteral(" p99"), tierColor(tier, dark),
+                                 Qt::DashLine, 1.4, QStringLiteral("-"));
+    }
+    m_latency->setYLabelFormat(QStringLiteral("%g"));
+
+    m_origin = new TimeChart(tr("Origin load per second"));
+    m_origin->addLineSeries(QStringLiteral("origin fetches"), tierColor(TierId::Origin, dark),
+                            Qt::SolidLine, 2.2);
+    m_origin->addLineSeries(QStringLiteral("coalesced"), coalescedColor(dark), Qt::SolidLine, 1.6);
+    m_origin->addLineSeries(QStringLiteral("revalidations"), revalidationColor(dark),
+                            Qt::DashLine, 1.6);
+    m_origin->setYMinimumMax(5);
+    m_origin->setYLabelFormat(QStringLiteral("%g"));
+
+    for (TimeChart* chart : {m_requests, m_latency, m_origin}) {
+        connect(chart, &TimeChart::pausedChanged, this, [this](bool paused) {
+            if (!paused)
+                refreshNow(); // catch up at once
+        });
+    }
+
+    auto* charts = new QWidget(this);
+    auto* chartsLayout = new QVBoxLayout(charts);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    chartsLayout->setSpacing(6);
+    chartsLayout->addWidget(m_requests, 5);
+    auto* lower = new QHBoxLayout;
+    lower->setSpacing(6);
+    lower->addWidget(m_latency, 1);
+    lower->addWidget(m_origin, 1);
+    chartsLayout->addLayout(lower, 4);
+
+    m_emptyLabel = new QLabel(this);
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setWordWrap(true);
+    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
+
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_emptyLabel);
+    m_stack->addWidget(charts);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 6, 8, 8);
+    layout->setSpacing(6);
+    layout->addLayout(tools);
+    layout->addLayout(cards);
+    layout->addWidget(m_stack, 1);
+
+    m_refreshTimer.setSingleShot(true);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &OverviewPage::refreshNow);
+
+    applyWindowRange();
+    setWorkspace(nullptr);
+}
+
+OverviewPage::~OverviewPage() = default;
+
+void OverviewPage::setWorkspace(Workspace* workspace)
+{
+    if (m_connection)
+        disconnect(m_connection);
+    m_workspace = workspace;
+    m_history.clear();
+    m_latest.reset();
+    m_enabled = {};
+    for (TimeChart* chart : {m_requests, m_latency, m_origin})
+        chart->clearData();
+    for (TierCard* card : m_cards)
+        card->clear();
+
+    const bool live = workspace && workspace->kind() == Workspace::Kind::Live;
+    // Live: a missing second is a missed poll, not an idle second.
+    m_history.setMissingSeconds(live ? SeriesHistory::MissingSeconds::Gap
+                                     : SeriesHistory::MissingSeconds::Zero);
+    m_requests->setGapShading(live);
+    m_emptyLabel->setText(workspace ? tr("No data yet: the charts fill in once the first second of "
+                                         "traffic has been counted.")
+                                    : tr("No workspace selected."));
+    if (workspace) {
+        m_connection = connect(workspace, &Workspace::snapshotUpdated, this,
+                               &OverviewPage::onSnapshot);
+        if (SnapshotPtr current = workspace->snapshot())
+            onSnapshot(current);
+    }
+    refreshNow();
+}
+
+void OverviewPage::onSnapshot(const SnapshotPtr& snapshot)
+{
+    if (!snapshot)
+        return;
+    if (snapshot->seriesReset)
+        m_history.clear();
+    m_history.append(snapshot->newPoints);
+    m_latest = snapshot;
+    scheduleRefresh();
+}
+
+void OverviewPage::scheduleRefresh()
+{
+    if (!isVisible() || m_refreshTimer.isActive())
+        return;
+    const qint64 since = m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : kMinRefreshMs;
+    m_refreshTimer.start(int(std::max<qint64>(0, kMinRefreshMs - since)));
+}
+
+void OverviewPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    scheduleRefresh();
+}
+
+void OverviewPage::refreshNow()
+{
+    m_refreshTimer.stop();
+    m_sinceRefresh.start();
+    ++m_refreshCount;
+    refreshCards();
+    refreshCharts();
+}
+
+std::int64_t OverviewPage::edgeSecond() const
+{
+    std::int64_t edge = m_history.isEmpty() ? 0 : m_history.lastSecond();
+    // The current second is still open: the last complete one is now - 1.
+    if (m_latest && m_latest->now > 0)
+        edge = std::max(edge, m_latest->now / kMicrosPerSecond - 1);
+    return edge;
+}
+
+void OverviewPage::refreshCards()
+{
+    if (!m_latest)
+        return;
+    const std::int64_t edge = edgeSecond();
+    const SeriesHistory::Window trend{edge - 119, edge, 120, 0.0, 1.0};
+    for (TierId tier : kAllTiers) {
+        const auto t = std::size_t(tierIndex(tier));
+        m_cards[t]->setView(m_latest->tiers[t]);
+        if (m_history.isEmpty()) {
+            m_cards[t]->setTrend({});
+            continue;
+        }
+        const Metric metric =
+            tier == TierId::Origin ? Metric::tierLookups(tier) : Metric::tierHitRate(tier);
+        const QList<QPointF> points = m_history.extract(metric, trend);
+        QList<double> values;
+        values.reserve(points.size());
+        for (const QPointF& p : points)
+            values.append(p.y());
+        m_cards[t]->setTrend(std::move(values));
+    }
+}
+
+void OverviewPage::refreshCharts()
+{
+    const bool empty = m_history.isEmpty();
+    m_stack->setCurrentIndex(empty ? 0 : 1);
+    if (empty)
+        return;
+    if (m_latest) {
+        for (TierId tier : kAllTiers) {
+            const auto t = std::size_t(tierIndex(tier));
+            m_enabled[t] = m_latest->tiers[t].enabled;
+            m_latency->setSeriesVisible(nameOf(tier) + QStringLiteral(" p50"), m_enabled[t]);
+            m_latency->setSeriesVisible(nameOf(tier) + QStringLiteral(" p99"), m_enabled[t]);
+        }
+    }
+    const std::int64_t edge = edgeSecond();
+    const std::pair<const QString&, TimeChart*> charts[] = {
+        {kRequests, m_requests}, {kLatency, m_latency}, {kOrigin, m_origin}};
+    for (const auto& [key, chart] : charts) {
+        if (chart->isPaused())
+            continue; // resuming refreshes again
+        SeriesHistory::Window window;
+        window.from = edge - m_windowSeconds + 1;
+        window.to = edge;
+        // No more points than pixels: the rest would be drawn over each other.
+        window.maxPoints = std::clamp(chart->plotWidth(), 60, 600);
+        window.xOrigin = double(edge);
+        for (const ChartLine& line : chartLines()) {
+            if (line.chart == key)
+                chart->setSeriesData(line.series, m_history.extract(line.metric, window));
+        }
+        chart->flush();
+    }
+}
+
+void OverviewPage::applyWindowRange()
+{
+    const QList<TimeChart::Tick> ticks = ticksFor(m_windowSeconds);
+    for (TimeChart* chart : {m_requests, m_latency, m_origin})
+        chart->setXRange(-double(m_windowSeconds), 0.0, ticks);
+}
+
+void OverviewPage::setWindowSeconds(int seconds)
+{
+    seconds = std::clamp(seconds, 10, int(m_history.capacity()));
+    if (seconds == m_windowSeconds)
+        return;
+    m_windowSeconds = seconds;
+    const int index = m_windowBox->findData(seconds);
+    if (index >= 0 && index != m_windowBox->currentIndex())
+        m_windowBox->setCurrentIndex(index);
+    applyWindowRange();
+    refreshNow();
+}
+
+void OverviewPage::setPaused(bool paused)
+{
+    if (m_pauseButton->isChecked() != paused)
+        m_pauseButton->setChecked(paused); // comes back here through toggled()
+    m_pauseButton->setText(paused ? tr("Resume") : tr("Pause"));
+    for (TimeChart* chart : {m_requests, m_latency, m_origin})
+        chart->setPaused(paused);
+}
+
+bool OverviewPage::isPaused() const
+{
+    return m_pauseButton->isChecked();
+}
+
+TimeChart* OverviewPage::chart(const QString& name) const
+{
+    if (name == kRequests)
+        return m_requests;
+    if (name == kLatency)
+        return m_latency;
+    if (name == kOrigin)
+        return m_origin;
+    return nullptr;
+}
+
+int OverviewPage::seriesPointCount(const QString& chart, const QString& series) const
+{
+    const TimeChart* c = this->chart(chart);
+    return c ? c->pointCount(series) : -1;
+}
+
+QList<QPointF> OverviewPage::seriesPoints(const QString& chart, const QString& series) const
+{
+    const TimeChart* c = this->chart(chart);
+    return c ? c->drawnPoints(series) : QList<QPointF>{};
+}
+
+bool OverviewPage::isShowingEmptyState() const
+{
+    return m_stack->currentIndex() == 0;
+}
+
+bool OverviewPage::exportPng(const QString& path)
+{
+    return grab().save(path, "PNG");
+}
+
+bool OverviewPage::exportCsv(const QString& path) const
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
+        return false;
+    QTextStream out(&file);
+    out << "second";
+    for (const auto& column : csvColumns())
+        out << ',' << column.first;
+    out << '\n';
+    if (!m_history.isEmpty()) {
+        const std::int64_t edge = edgeSecond();
+        const SeriesHistory::Window window{edge - m_windowSeconds + 1, edge, m_windowSeconds, 0.0,
+                                           1.0};
+        std::vector<QList<QPointF>> values;
+        values.reserve(csvColumns().size());
+        for (const auto& column : csvColumns())
+            values.push_back(m_history.extract(column.second, window));
+        const qsizetype rows = values.empty() ? 0 : values.front().size();
+        for (qsizetype r = 0; r < rows; ++r) {
+            out << qint64(std::llround(values.front()[r].x()));
+            for (const QList<QPointF>& column : values) {
+                out << ',';
+                const double y = column[r].y();
+                if (!std::isnan(y))
+                    out << QString::number(y, 'g', 10);
+            }
+            out << '\n';
+        }
+    }
+    out.flush();
+    return file.error() == QFileDevice::NoError;
+}
+
+void OverviewPage::exportPngInteractive()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Overview as PNG"),
+                                                      QStringLiteral("overview.png"),
+                                                      tr("PNG images (*.png)"));
+    if (!path.isEmpty() && !exportPng(path))
+        QMessageBox::warning(this, tr("Export PNG"), tr("Could not write %1.").arg(path));
+}
+
+void OverviewPage::exportCsvInteractive()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Overview as CSV"),
+                                                      QStringLiteral("overview.csv"),
+                                                      tr("CSV files (*.csv)"));
+    if (!path.isEmpty() && !exportCsv(path))
+        QMessageBox::warning(this, tr("Export CSV"), tr("Could not write %1.").arg(path));
+}
+
+} // namespace fallback::ui

@@ -1,0 +1,119 @@
+#pragma once
+
+#include "charts/serieshistory.h"
+#include "workspaces/workspace.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QPointF>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+#include <array>
+
+class QComboBox;
+class QLabel;
+class QStackedWidget;
+class QToolButton;
+
+namespace fallback::ui {
+
+class TierCard;
+class TimeChart;
+
+/// The Overview tab of a workspace (SPEC §7): a card per tier, and three
+/// time charts over a chosen window (1 min to 1 h) -
+///  - "requests": reads served per second, stacked by serving tier
+///    (edge_cache, edge_kv, origin, client_cache, then failed), with stale
+///    serves as their own line over the stack (SPEC §8: never hide stale
+///    inside hits);
+///  - "latency": p50 (solid) and p99 (dashed) per enabled tier, ms;
+///  - "origin": origin fetches, coalesced reads and revalidations per second.
+///
+/// Snapshots are folded into a bounded SeriesHistory as they arrive; the
+/// page redraws at most ten times a second, only while visible, from a
+/// single-shot timer armed by the next snapshot (no repeating timer).
+/// A live workspace draws missing seconds as gaps, a local one as zeros.
+/// GUI thread only.
+class OverviewPage : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit OverviewPage(QWidget* parent = nullptr);
+    ~OverviewPage() override;
+
+    /// Follows `workspace`'s snapshots (nullptr detaches and clears).
+    /// The page does not own it.
+    void setWorkspace(Workspace* workspace);
+    Workspace* workspace() const { return m_workspace; }
+
+    /// The charts' window: 60, 300, 900 or 3600 seconds.
+    void setWindowSeconds(int seconds);
+    int windowSeconds() const { return m_windowSeconds; }
+
+    /// Freezes the charts (cards keep updating); resuming catches up.
+    void setPaused(bool paused);
+    bool isPaused() const;
+
+    /// The whole page as a PNG. False when the file cannot be written.
+    bool exportPng(const QString& path);
+    /// Every charted value over the window, one row per second (not
+    /// downsampled): `second,<column>...`; empty cells where there is no
+    /// value. False when the file cannot be written.
+    bool exportCsv(const QString& path) const;
+
+    /// Redraws now with everything received; the throttled path calls it too.
+    void refreshNow();
+
+    // --- inspection (tests, benchmarks) ---------------------------------------
+    /// `chart`: "requests", "latency" or "origin". -1 when unknown.
+    int seriesPointCount(const QString& chart, const QString& series) const;
+    /// Points as drawn (a stacked band: its upper edge, the running sum).
+    QList<QPointF> seriesPoints(const QString& chart, const QString& series) const;
+    TimeChart* chart(const QString& name) const;
+    TierCard* tierCard(TierId tier) const { return m_cards[std::size_t(tierIndex(tier))]; }
+    const SeriesHistory& history() const { return m_history; }
+    bool isShowingEmptyState() const;
+    int refreshCount() const { return m_refreshCount; }
+
+    static constexpr int kMinRefreshMs = 100; ///< at most ten redraws a second
+
+public slots:
+    void exportPngInteractive();
+    void exportCsvInteractive();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void onSnapshot(const SnapshotPtr& snapshot);
+    void scheduleRefresh();
+    void refreshCharts();
+    void refreshCards();
+    void applyWindowRange();
+    /// The last second drawn: the newest complete second known.
+    std::int64_t edgeSecond() const;
+
+    QPointer<Workspace> m_workspace;
+    QMetaObject::Connection m_connection;
+    SnapshotPtr m_latest;
+    SeriesHistory m_history;
+    int m_windowSeconds = 300;
+    std::array<bool, kTierCount> m_enabled{};
+
+    std::array<TierCard*, kTierCount> m_cards{};
+    TimeChart* m_requests = nullptr;
+    TimeChart* m_latency = nullptr;
+    TimeChart* m_origin = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    QLabel* m_emptyLabel = nullptr;
+    QComboBox* m_windowBox = nullptr;
+    QToolButton* m_pauseButton = nullptr;
+
+    QTimer m_refreshTimer; ///< single shot
+    QElapsedTimer m_sinceRefresh;
+    int m_refreshCount = 0;
+};
+
+} // namespace fallback::ui
