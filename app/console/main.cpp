@@ -31,8 +31,9 @@ using namespace fallback::ui;
 QString bundledDemo(std::unique_ptr<QTemporaryDir>& unpacked)
 {
     const QString app = QCoreApplication::applicationDirPath();
-    for (const QString& dir : {app + QStringLiteral("/../share/fallback-console/examples"),
-                               QStringLiteral(FALLBACK_SOURCE_EXAMPLES)}) {
+    const QStringList candidates{QString(app + QStringLiteral("/../share/fallback-console/examples")),
+                                 QStringLiteral(FALLBACK_SOURCE_EXAMPLES)};
+    for (const QString& dir : candidates) {
         const QString path = dir + QStringLiteral("/demo.scenario.yaml");
         if (QFileInfo::exists(path))
             return QFileInfo(path).absoluteFilePath();

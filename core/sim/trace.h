@@ -95,7 +95,6 @@ private:
     /// buffer. False (nothing consumed) otherwise.
     bool scanRow(std::string_view& line, int& count);
     void loadBlock();
-    void appendUnquoted(const char* from, const char* to);
     /// Whether `ns` is a valid name; cached for the names already seen.
     bool validNamespace(std::string_view ns);
     bool rememberNamespace(std::string_view ns, std::uint64_t head);

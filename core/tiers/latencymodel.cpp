@@ -24,7 +24,7 @@ LatencyModel::LatencyModel(LatencySpec spec) : m_spec(spec)
     m_table.resize(kQuantiles);
     for (std::size_t i = 0; i < kQuantiles; ++i) {
         const double p = (double(i) + 0.5) / double(kQuantiles);
-        m_table[i] = std::exp(mu + sigma * normalQuantile(p));
+        m_table[i] = float(std::exp(mu + sigma * normalQuantile(p)));
     }
 }
 

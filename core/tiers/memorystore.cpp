@@ -30,8 +30,8 @@ const Entry* MemoryStore::get(const StoredKey& key, Micros now, Micros keepFor)
     if (!record)
         return nullptr;
     if (now - record->storedAt > keepFor) {
-        const Record expired = *record;
-        m_index.erase(key);
+        Record expired;
+        m_index.erase(key, &expired);
         if (!m_capacity.unbounded())
             m_eviction->remove(expired.slot);
         dropSlot(expired.slot, expired.size);
@@ -93,11 +93,9 @@ bool MemoryStore::put(const StoredKey& key, const Entry& entry)
 
 bool MemoryStore::erase(const StoredKey& key)
 {
-    const Record* record = m_index.find(key);
-    if (!record)
+    Record removed;
+    if (!m_index.erase(key, &removed))
         return false;
-    const Record removed = *record;
-    m_index.erase(key);
     if (!m_capacity.unbounded())
         m_eviction->remove(removed.slot);
     dropSlot(removed.slot, removed.size);
@@ -132,10 +130,9 @@ bool MemoryStore::evictOne()
     const std::uint32_t victim = m_eviction->evict();
     if (victim == EvictionPolicy::kNone)
         return false;
-    const StoredKey key = m_slotKeys[victim];
-    const std::uint32_t size = m_index.find(key)->size;
-    m_index.erase(key);
-    dropSlot(victim, size);
+    Record removed;
+    m_index.erase(m_slotKeys[victim], &removed);
+    dropSlot(victim, removed.size);
     ++m_evictions;
     return true;
 }

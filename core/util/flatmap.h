@@ -38,7 +38,7 @@ public:
     /// `second` is true when it was inserted.
     std::pair<Value*, bool> tryEmplace(const Key& key)
     {
-        if ((m_size + 1) * 5 > m_slots.size() * 4)
+        if ((m_size + 1) * kLoadDen > m_slots.size() * kLoadNum)
             rehash(m_slots.size() * 2);
         for (std::size_t i = home(key);; i = (i + 1) & m_mask) {
             Slot& slot = m_slots[i];
@@ -53,7 +53,8 @@ public:
         }
     }
 
-    bool erase(const Key& key)
+    /// Removes `key`; its value is moved to `removed` when given.
+    bool erase(const Key& key, Value* removed = nullptr)
     {
         std::size_t hole = home(key);
         for (;; hole = (hole + 1) & m_mask) {
@@ -62,6 +63,8 @@ public:
             if (m_slots[hole].key == m_empty)
                 return false;
         }
+        if (removed)
+            *removed = std::move(m_slots[hole].value);
         // Backward shift: pull later members of the probe run into the hole
         // unless their home lies cyclically in (hole, j].
         for (std::size_t j = (hole + 1) & m_mask; !(m_slots[j].key == m_empty);
@@ -88,7 +91,7 @@ public:
     void reserve(std::size_t count)
     {
         std::size_t capacity = m_slots.size();
-        while (count * 5 > capacity * 4)
+        while (count * kLoadDen > capacity * kLoadNum)
             capacity *= 2;
         if (capacity != m_slots.size())
             rehash(capacity);
@@ -104,6 +107,10 @@ public:
     }
 
 private:
+    // At most 60 % full: linear probing's miss cost grows as 1 / (1 - load)²,
+    // and misses are common (a cache that does not hold the key).
+    static constexpr std::size_t kLoadNum = 3, kLoadDen = 5;
+
     struct Slot {
         Key key;
         Value value;

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -284,6 +285,29 @@ private:
 
 constexpr Micros ms(std::int64_t n) { return n * kMicrosPerMilli; }
 constexpr Micros sec(std::int64_t n) { return n * kMicrosPerSecond; }
+
+// The rules of testNamespace(): ttl 60 s, swr 30 s, sie 300 s; and a start
+// time far enough from 0 that copies can be seeded with any age.
+constexpr Micros kTtl = sec(60);
+constexpr Micros kSwr = sec(30);
+constexpr Micros kSie = sec(300);
+constexpr Micros kKeepFor = kTtl + kSie;
+constexpr Micros kStart = sec(100000);
+
+/// A name from the engine (servedByName(), freshnessName()) for QCOMPARE.
+inline QString str(std::string_view text)
+{
+    return QString::fromLatin1(text.data(), qsizetype(text.size()));
+}
+
+/// Requests counted over every ServedBy bucket (failures included).
+inline std::uint64_t sumServedBy(const RequestCounters& c)
+{
+    std::uint64_t sum = 0;
+    for (std::uint64_t n : c.servedBy)
+        sum += n;
+    return sum;
+}
 
 /// An entry whose body says which value it is.
 inline Entry makeEntry(Micros storedAt, std::string body, std::uint32_t size = 0)

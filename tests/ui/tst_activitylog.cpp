@@ -323,7 +323,7 @@ void TestActivityLog::pageFiltersByTextActionAndWorkspace()
     actionCombo->setCurrentIndex(actionCombo->findData(QStringLiteral("purge")));
     QCOMPARE(page.filterModel()->rowCount(), 2);
     // The result column counts too.
-    QTest::keyClicks(filterEdit, QStringLiteral("2 entries"));
+    QTest::keyClicks(filterEdit, QStringLiteral("42 entries"));
     QCOMPARE(page.filterModel()->rowCount(), 1);
 
     filterEdit->clear();
@@ -400,7 +400,19 @@ void TestActivityLog::render()
     QVERIFY(QTest::qWaitForWindowExposed(&page));
     QVERIFY(page.grab().save(out + QStringLiteral("/activity.png")));
     page.setTextFilter(QStringLiteral("prod"));
+    page.setActionFilter(QStringLiteral("purge"));
     QVERIFY(page.grab().save(out + QStringLiteral("/activity-filtered.png")));
+
+    // The file cannot be written: the banner says so, the records stay.
+    const QString blocker = m_dir.filePath(QStringLiteral("render-blocker"));
+    writeFile(blocker, "x");
+    log.setPath(blocker + QStringLiteral("/activity.jsonl"));
+    page.setTextFilter({});
+    page.setActionFilter({});
+    page.setWorkspaceFilter(QStringLiteral("demo"));
+    log.append(ActivityRecord{start.addSecs(i * 97), QStringLiteral("demo"), QStringLiteral("purge"),
+                              QStringLiteral("session"), QStringLiteral("purged 12 entries"), true});
+    QVERIFY(page.grab().save(out + QStringLiteral("/activity-error.png")));
 }
 
 QTEST_MAIN(TestActivityLog)

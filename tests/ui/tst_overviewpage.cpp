@@ -2,6 +2,7 @@
 
 #include "charts/chartadapter.h"
 #include "widgets/overviewpage.h"
+#include "widgets/sparkline.h"
 #include "widgets/tiercard.h"
 
 #include <QEnterEvent>

@@ -139,7 +139,8 @@ private slots:
         for (int i = 0; i < 10; ++i)
             QCOMPARE(zeros[i].y(), i % 2 ? 0.0 : 10.0);
         // Two seconds a point: a missing second halves the rate.
-        zeros = history.extract(kEdge, {0, 9, 5, 0.0, 1.0});
+        // (Six points at most: two-second buckets, aligned, make five.)
+        zeros = history.extract(kEdge, {0, 9, 6, 0.0, 1.0});
         QCOMPARE(zeros.size(), 5);
         for (const QPointF& p : zeros)
             QCOMPARE(p.y(), 5.0);
@@ -154,7 +155,7 @@ private slots:
                 QCOMPARE(gaps[i].y(), 10.0);
         }
         // A bucket with some seconds present averages only those.
-        for (const QPointF& p : history.extract(kEdge, {0, 9, 5, 0.0, 1.0}))
+        for (const QPointF& p : history.extract(kEdge, {0, 9, 6, 0.0, 1.0}))
             QCOMPARE(p.y(), 10.0);
     }
 

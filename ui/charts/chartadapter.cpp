@@ -8,6 +8,7 @@
 #include <QChartView>
 #include <QEnterEvent>
 #include <QFile>
+#include <QGraphicsLayout>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
@@ -16,6 +17,8 @@
 #include <QValueAxis>
 #include <QVBoxLayout>
 
+#include <QElapsedTimer>
+#include <cstdio>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,7 +31,7 @@ struct TimeChart::Series {
     bool stacked = false;
     QColor color;
     Qt::PenStyle style = Qt::SolidLine;
-    qreal width = 1.6;
+    qreal width = 1.0;
     bool visible = true;
     bool inLegend = true;
     QList<QPointF> pending; ///< set since the last flush
@@ -36,6 +39,7 @@ struct TimeChart::Series {
     QList<QPointF> shown;   ///< the values drawn (a band's own values, not summed)
     QLineSeries* line = nullptr; ///< the line, or a band's upper edge
     QAreaSeries* area = nullptr; ///< stacked bands and the gap shade
+    QAreaSeries* proxy = nullptr; ///< a band's legend entry (never has points)
 };
 
 namespace {
@@ -83,6 +87,13 @@ TimeChart::TimeChart(const QString& title, QWidget* parent) : QWidget(parent), m
 
     m_view = new QChartView(m_chart, this); // the view owns the chart
     m_view->setRenderHint(QPainter::Antialiasing, true);
+    if (qgetenv("NOINDEX") == "1") m_view->scene()->setItemIndexMethod(QGraphicsScene::NoIndex);
+    // Every refresh moves every series inside the plot area: repaint the
+    // bounding rectangle of what changed (the plot), not the axes, title
+    // and legend around it, and without computing an exact region.
+    m_view->setViewportUpdateMode(QGraphicsView::BoundingRectViewportUpdate);
+    m_view->setOptimizationFlags(QGraphicsView::DontSavePainterState |
+                                 QGraphicsView::DontAdjustForAntialiasing);
     m_view->setFrameShape(QFrame::NoFrame);
     m_view->setMinimumHeight(140);
 
@@ -126,38 +137,72 @@ void TimeChart::addLineSeries(const QString& name, const QColor& color, Qt::PenS
     series->inLegend = legendLabel != QLatin1String("-");
     series->line = new QLineSeries(this);
     series->line->setName(legendLabel.isEmpty() || !series->inLegend ? name : legendLabel);
-    m_chart->addSeries(series->line);
-    series->line->attachAxis(m_xAxis);
-    series->line->attachAxis(m_yAxis);
-    styleSeries(*series);
-    if (!series->inLegend)
-        showLegendFor(m_chart, series->line, false);
     m_series.push_back(std::move(series));
+    rebuildSeriesOrder();
 }
 
 void TimeChart::addStackedSeries(const QString& name, const QColor& color)
 {
-    QLineSeries* below = nullptr;
-    for (auto it = m_series.rbegin(); it != m_series.rend(); ++it) {
-        if ((*it)->stacked) {
-            below = (*it)->line;
-            break;
-        }
-    }
     auto series = std::make_unique<Series>();
     series->name = name;
     series->stacked = true;
     series->color = color;
-    // Each band's lower edge is the upper edge of the band below: one
-    // replace() per band moves both edges.
+    // Each band is filled from the baseline up to its running sum, and the
+    // bands are painted top band first, each covering the one below it:
+    // a band's polygon then has n + 2 corners instead of 2n, which halves
+    // the antialiased edges the rasterizer walks (the costliest part of a
+    // refresh). The paint order is the reverse of the legend order, so the
+    // legend entry is an empty proxy series added in stacking order.
     series->line = new QLineSeries(this);
-    series->area = new QAreaSeries(series->line, below);
+    series->area = new QAreaSeries(series->line);
     series->area->setName(name);
-    m_chart->addSeries(series->area);
-    series->area->attachAxis(m_xAxis);
-    series->area->attachAxis(m_yAxis);
-    styleSeries(*series);
+    series->proxy = new QAreaSeries(new QLineSeries(this));
+    series->proxy->setName(name);
     m_series.push_back(std::move(series));
+    rebuildSeriesOrder();
+}
+
+void TimeChart::rebuildSeriesOrder()
+{
+    // Paint order is the order series were added to the chart: legend
+    // proxies, bands from the top of the stack down, the gap shade, lines.
+    std::vector<QAbstractSeries*> order;
+    for (const auto& series : m_series) {
+        if (series->proxy)
+            order.push_back(series->proxy);
+    }
+    for (auto it = m_series.rbegin(); it != m_series.rend(); ++it) {
+        if ((*it)->stacked)
+            order.push_back((*it)->area);
+    }
+    if (m_gapShade)
+        order.push_back(m_gapShade->area);
+    for (const auto& series : m_series) {
+        if (!series->stacked)
+            order.push_back(series->line);
+    }
+    for (QAbstractSeries* drawn : order) {
+        if (drawn->chart())
+            m_chart->removeSeries(drawn);
+    }
+    for (QAbstractSeries* drawn : order) {
+        m_chart->addSeries(drawn);
+        drawn->attachAxis(m_xAxis);
+        drawn->attachAxis(m_yAxis);
+    }
+    for (const auto& series : m_series) {
+        styleSeries(*series);
+        if (series->area)
+            showLegendFor(m_chart, series->area, false);
+        if (series->proxy)
+            showLegendFor(m_chart, series->proxy, series->visible);
+        if (!series->stacked)
+            showLegendFor(m_chart, series->line, series->visible && series->inLegend);
+    }
+    if (m_gapShade) {
+        styleSeries(*m_gapShade);
+        showLegendFor(m_chart, m_gapShade->area, !m_gapShade->line->points().isEmpty());
+    }
 }
 
 void TimeChart::setGapShading(bool enabled, const QString& name)
@@ -176,11 +221,7 @@ void TimeChart::setGapShading(bool enabled, const QString& name)
     m_gapShade->line = new QLineSeries(this);
     m_gapShade->area = new QAreaSeries(m_gapShade->line);
     m_gapShade->area->setName(m_gapShade->name);
-    m_chart->addSeries(m_gapShade->area);
-    m_gapShade->area->attachAxis(m_xAxis);
-    m_gapShade->area->attachAxis(m_yAxis);
-    styleSeries(*m_gapShade);
-    showLegendFor(m_chart, m_gapShade->area, false);
+    rebuildSeriesOrder();
     m_dirty = true;
 }
 
@@ -193,7 +234,7 @@ void TimeChart::setSeriesVisible(const QString& name, bool visible)
     QAbstractSeries* drawn = series->area ? static_cast<QAbstractSeries*>(series->area)
                                           : static_cast<QAbstractSeries*>(series->line);
     drawn->setVisible(visible);
-    showLegendFor(m_chart, drawn, visible && series->inLegend);
+    showLegendFor(m_chart, series->proxy ? series->proxy : drawn, visible && series->inLegend);
     m_dirty = true; // the y range may change
 }
 
@@ -268,8 +309,7 @@ void TimeChart::flush()
         series->hasPending = false;
         if (series->stacked)
             stackChanged = true;
-        else
-            series->line->replace(series->shown);
+        else { static qint64 ns=0; static int n=0; QElapsedTimer t; t.start(); series->line->replace(series->shown); ns+=t.nsecsElapsed(); if(++n%1100==0) fprintf(stderr,"line replace %.3f ms avg (%lld pts)\n", ns/1e6/n, (long long)series->shown.size()); }
     }
     if (stackChanged || m_gapShade)
         restack();
@@ -313,7 +353,7 @@ void TimeChart::restack()
                 running[k] += y;
             upper[i] = QPointF((*xs)[i].x(), running[k]);
         }
-        band->line->replace(upper);
+        { static qint64 ns=0; static int n=0; QElapsedTimer t; t.start(); band->line->replace(upper); ns+=t.nsecsElapsed(); if(++n%500==0) fprintf(stderr,"band replace %.3f ms avg (%lld pts)\n", ns/1e6/n, (long long)upper.size()); }
     }
     updateYRange();
 
@@ -482,14 +522,19 @@ void TimeChart::styleSeries(Series& series) const
         return;
     }
     if (series.area) {
-        QColor fill = series.color;
-        fill.setAlpha(200);
-        series.area->setBrush(fill);
-        series.area->setPen(QPen(series.color.darker(115), 1.0));
+        // Opaque fills: blending is what costs when every band covers the
+        // ones below it.
+        const QPen edge(series.color.darker(125), 1.0);
+        for (QAreaSeries* area : {series.area, series.proxy}) {
+            if (area) {
+                area->setBrush(series.color);
+                area->setPen(edge);
+            }
+        }
         return;
     }
     QPen pen(series.color, series.width, series.style);
-    pen.setCapStyle(Qt::RoundCap);
+    pen.setCapStyle(Qt::FlatCap);
     series.line->setPen(pen);
 }
 

@@ -46,10 +46,12 @@ public:
     ~TimeChart() override;
 
     // --- set-up (before data) ---------------------------------------------
+    /// `width` in pixels: lines up to 1 px take the raster engine's fast
+    /// path, wider ones cost several times more to paint.
     /// `legendLabel`: the text in the legend (default: the name); a
     /// "-" hides the series from the legend (e.g. p99 next to its p50).
     void addLineSeries(const QString& name, const QColor& color,
-                       Qt::PenStyle style = Qt::SolidLine, qreal width = 1.6,
+                       Qt::PenStyle style = Qt::SolidLine, qreal width = 1.0,
                        const QString& legendLabel = {});
     /// A band of the stacked area, on top of the bands added before it.
     void addStackedSeries(const QString& name, const QColor& color);
@@ -117,6 +119,7 @@ private:
     void styleSeries(Series& series) const;
     void updatePaused(bool wasPaused);
     void restack();
+    void rebuildSeriesOrder();
     void updateYRange();
     void applyXAxis();
     void placePausedLabel();

@@ -58,8 +58,8 @@ const QString kDangerStyle = QStringLiteral(
     " border-radius: 4px; padding: 6px 16px; font-weight: bold; }"
     "QPushButton#confirmButton:hover { background: #b71c1c; }"
     "QPushButton#confirmButton:pressed { background: #961616; }"
-    "QPushButton#confirmButton:disabled { background: #eec3c3; border-color: #e4aeae;"
-    " color: #fbeeee; }");
+    "QPushButton#confirmButton:disabled { background: #e3a3a3; border-color: #d99393;"
+    " color: #fff8f8; }");
 
 } // namespace
 
@@ -69,7 +69,6 @@ InvalidationDialog::InvalidationDialog(Workspace* workspace, const Invalidation&
 {
     const bool bump = invalidation.kind == Invalidation::Kind::Bump;
     setWindowTitle(bump ? tr("Bump namespace version") : tr("Confirm purge"));
-    setMinimumWidth(500);
 
     QString title;
     QString intro;
@@ -93,7 +92,7 @@ InvalidationDialog::InvalidationDialog(Workspace* workspace, const Invalidation&
     case Invalidation::Kind::Bump:
         title = tr("Bump namespace %1").arg(invalidation.ns);
         intro = tr("Raises the version of namespace %1: new reads compose the new version, so "
-                   "the old entries become unreachable and age out. Nothing is deleted.")
+                   "the old entries become unreachable.")
                     .arg(invalidation.ns);
         break;
     }
@@ -118,6 +117,8 @@ InvalidationDialog::InvalidationDialog(Workspace* workspace, const Invalidation&
     auto* introLabel = new QLabel(intro, this);
     introLabel->setTextFormat(Qt::PlainText);
     introLabel->setWordWrap(true);
+    // Wrapped labels take their width from here (the layout has a fixed size).
+    introLabel->setFixedWidth(introLabel->fontMetrics().averageCharWidth() * 86);
 
     m_statusLabel = new QLabel(tr("Counting…"), this);
     m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
@@ -187,6 +188,9 @@ InvalidationDialog::InvalidationDialog(Workspace* workspace, const Invalidation&
 
     auto* layout = new QVBoxLayout(this);
     layout->setSpacing(10);
+    // The content grows when the preview arrives: always fit it exactly, so
+    // wrapped labels never share out spare height as gaps.
+    layout->setSizeConstraint(QLayout::SetFixedSize);
     layout->addWidget(titleLabel);
     layout->addWidget(whereLabel);
     layout->addWidget(introLabel);
@@ -277,7 +281,7 @@ void InvalidationDialog::showPreview(const InvalidationPreview& preview)
     addRow(tr("Edge KV"), entries(edgeKv) + tail);
     addRow(tr("Client cache"),
            bump ? tr("not touched: clients keep their copies until they refresh")
-                : tr("never purged: clients keep serving their copies until they expire"));
+                : tr("never purged: clients keep their copies until they expire"));
     if (m_invalidation.kind != Invalidation::Kind::PurgeKey)
         addRow(tr("Recent reads"), tr("%1 reads/s").arg(rate(preview.readsPerSecond)),
                tr("Reads of this scope over the last seconds"));
@@ -306,7 +310,8 @@ void InvalidationDialog::showPreview(const InvalidationPreview& preview)
                             ? tr("Nothing is deleted: the old entries age out of the caches on "
                                  "their own.")
                             : tr("Nothing is deleted: the old entries age out of the caches "
-                                 "within %1 (ttl + max(swr, sie)).")
+                                 "within %1 (ttl + max(swr, sie)). The first reads after the "
+                                 "bump miss and go to the origin.")
                                   .arg(ageOut));
         m_note->show();
     }

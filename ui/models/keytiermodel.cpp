@@ -115,7 +115,7 @@ QVariant KeyTierModel::data(const QModelIndex& index, int role) const
         case Size:
             if (!copy.present || copy.size == 0)
                 return kDash;
-            return QLocale().formattedDataSize(qint64(copy.size), 1, QLocale::DataSizeTraditionalFormat);
+            return QLocale().formattedDataSize(qint64(copy.size), 1, QLocale::DataSizeIecFormat);
         }
         return {};
     case Qt::ForegroundRole:
@@ -130,7 +130,7 @@ QVariant KeyTierModel::data(const QModelIndex& index, int role) const
             return QBrush(QColor(0xb2, 0x6a, 0x00));
         return {};
     case Qt::FontRole:
-        if (column == Freshness && copy.present) {
+        if (column == Freshness && copy.present && freshnessColor(copy.freshness).isValid()) {
             QFont font;
             font.setBold(true);
             return font;

@@ -16,7 +16,8 @@ class KeyTierModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { Tier, Present, Age, TtlLeft, Freshness, Size, ColumnCount };
+    // Text columns first, then the right-aligned figures.
+    enum Column { Tier, Present, Freshness, Age, TtlLeft, Size, ColumnCount };
     enum Role {
         /// Raw values: bool Present, qint64 microseconds for Age and TtlLeft,
         /// QString Freshness, quint32 bytes for Size, QString tier name.

@@ -123,9 +123,9 @@ QVariant NamespaceTableModel::data(const QModelIndex& index, int role) const
         return {};
     }
     case Qt::TextAlignmentRole:
-        if (field == PolicyField::Name || field == PolicyField::WriteMode)
-            return static_cast<int>(Qt::AlignLeft | Qt::AlignVCenter);
-        return static_cast<int>(Qt::AlignRight | Qt::AlignVCenter);
+        // Left, as the header: values mix units (90s, 5m, 1h), so right
+        // alignment would not line magnitudes up anyway.
+        return static_cast<int>(Qt::AlignLeft | Qt::AlignVCenter);
     default: return {};
     }
 }
@@ -158,8 +158,7 @@ QVariant NamespaceTableModel::headerData(int section, Qt::Orientation orientatio
         }
         return {};
     case Qt::TextAlignmentRole:
-        return static_cast<int>((section == Name || section == WriteMode ? Qt::AlignLeft : Qt::AlignRight)
-                                | Qt::AlignVCenter);
+        return static_cast<int>(Qt::AlignLeft | Qt::AlignVCenter);
     default: return {};
     }
 }
@@ -297,7 +296,7 @@ bool NamespaceTableModel::removeNamespaces(QList<int> rows)
     }
     // One step for the lot; children run in order, so remove from the bottom
     // up and the stored rows stay right for undo (which runs in reverse).
-    auto* macro = new QUndoCommand(tr("Remove %n namespace(s)", nullptr, static_cast<int>(rows.size())));
+    auto* macro = new QUndoCommand(tr("Remove %1 namespaces").arg(rows.size()));
     for (auto it = rows.crbegin(); it != rows.crend(); ++it)
         new RemoveNamespaceCommand(this, *it, m_policy.namespaces[static_cast<std::size_t>(*it)], macro);
     m_undoStack->push(macro);

@@ -63,7 +63,7 @@ ActivityPage::ActivityPage(QWidget* parent)
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
-    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->setTextElideMode(Qt::ElideRight);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     QHeaderView* header = m_view->horizontalHeader();
@@ -75,10 +75,10 @@ ActivityPage::ActivityPage(QWidget* parent)
     const QFontMetrics metrics = m_view->fontMetrics();
     header->resizeSection(ActivityModel::Time,
                           metrics.horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) + 24);
-    header->resizeSection(ActivityModel::Workspace, metrics.horizontalAdvance(QLatin1Char('m')) * 14);
+    header->resizeSection(ActivityModel::Workspace, metrics.horizontalAdvance(QLatin1Char('m')) * 10);
     header->resizeSection(ActivityModel::Action,
                           metrics.horizontalAdvance(QStringLiteral("policy")) + 32);
-    header->resizeSection(ActivityModel::Target, metrics.horizontalAdvance(QLatin1Char('m')) * 16);
+    header->resizeSection(ActivityModel::Target, metrics.horizontalAdvance(QLatin1Char('m')) * 13);
 
     m_pathLabel = new QLabel(this);
     m_pathLabel->setObjectName(QStringLiteral("logPathLabel"));
@@ -139,6 +139,7 @@ void ActivityPage::setLog(ActivityLog* log)
         connect(m_log, &ActivityLog::pathChanged, this, &ActivityPage::updateLogInfo);
         connect(m_log, &ActivityLog::writeFailed, this, &ActivityPage::updateLogInfo);
         connect(m_log, &ActivityLog::recordAppended, this, &ActivityPage::updateLogInfo);
+        connect(m_log, &ActivityLog::reloaded, this, &ActivityPage::updateLogInfo);
     }
     m_view->scrollToBottom();
     updateCount();
@@ -209,7 +210,10 @@ void ActivityPage::updateLogInfo()
         return;
     }
     const QString path = QDir::toNativeSeparators(m_log->path());
-    m_pathLabel->setText(tr("Log file: %1").arg(path));
+    const int malformed = m_log->malformedLines();
+    m_pathLabel->setText(malformed == 0
+                             ? tr("Log file: %1").arg(path)
+                             : tr("Log file: %1 (%2 unreadable line(s) skipped)").arg(path).arg(malformed));
     m_pathLabel->setToolTip(path);
     m_openButton->setToolTip(path);
     if (m_log->lastError().isEmpty()) {

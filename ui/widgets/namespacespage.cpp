@@ -7,7 +7,6 @@
 #include "workspaces/workspace.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -16,6 +15,8 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QPointer>
 #include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -23,29 +24,43 @@
 #include <QTableView>
 #include <QTime>
 #include <QToolBar>
+#include <QToolButton>
 #include <QToolTip>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace fallback::ui {
 
-namespace {
-
 /// Write mode is one of two words: offer them instead of a free text field.
+/// Also remembers the open editor, so that the page can commit it when Apply
+/// or Save is pressed while a cell is being edited.
 class PolicyCellDelegate : public QStyledItemDelegate {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
+    QWidget* openEditor() const { return m_editor; }
+
     QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem& option,
                           const QModelIndex& index) const override
     {
-        if (index.column() != NamespaceTableModel::WriteMode)
-            return QStyledItemDelegate::createEditor(parent, option, index);
-        auto* combo = new QComboBox(parent);
-        combo->setObjectName(QStringLiteral("writeModeEditor"));
-        combo->addItem(QString::fromUtf8(writeModeName(fallback::WriteMode::WriteThrough)));
-        combo->addItem(QString::fromUtf8(writeModeName(fallback::WriteMode::AsyncBackfill)));
-        return combo;
+        QWidget* editor = nullptr;
+        if (index.column() == NamespaceTableModel::WriteMode) {
+            auto* combo = new QComboBox(parent);
+            combo->setObjectName(QStringLiteral("writeModeEditor"));
+            combo->addItem(QString::fromUtf8(writeModeName(fallback::WriteMode::WriteThrough)));
+            combo->addItem(QString::fromUtf8(writeModeName(fallback::WriteMode::AsyncBackfill)));
+            editor = combo;
+        } else {
+            editor = QStyledItemDelegate::createEditor(parent, option, index);
+        }
+        m_editor = editor;
+        return editor;
+    }
+    void destroyEditor(QWidget* editor, const QModelIndex& index) const override
+    {
+        if (editor == m_editor)
+            m_editor = nullptr;
+        QStyledItemDelegate::destroyEditor(editor, index);
     }
     void setEditorData(QWidget* editor, const QModelIndex& index) const override
     {
@@ -61,9 +76,10 @@ public:
         else
             QStyledItemDelegate::setModelData(editor, model, index);
     }
-};
 
-} // namespace
+private:
+    mutable QPointer<QWidget> m_editor;
+};
 
 NamespacesPage::NamespacesPage(QWidget* parent)
     : QWidget(parent), m_model(new NamespaceTableModel(this)), m_proxy(new QSortFilterProxyModel(this))
@@ -107,7 +123,15 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     m_toolBar->addSeparator();
     m_toolBar->addActions({m_applyAction, m_revertAction});
     m_toolBar->addSeparator();
-    m_toolBar->addActions({m_saveAction, m_saveAsAction, m_exportAction});
+    // Save As and Export live under Save's arrow: the toolbar must fit a
+    // narrow window without hiding Bump and Purge behind an overflow.
+    m_toolBar->addAction(m_saveAction);
+    if (auto* saveButton = qobject_cast<QToolButton*>(m_toolBar->widgetForAction(m_saveAction))) {
+        auto* saveMenu = new QMenu(saveButton);
+        saveMenu->addActions({m_saveAsAction, m_exportAction});
+        saveButton->setMenu(saveMenu);
+        saveButton->setPopupMode(QToolButton::MenuButtonPopup);
+    }
     m_toolBar->addSeparator();
     m_toolBar->addActions({m_bumpAction, m_purgeAction});
     if (QWidget* applyButton = m_toolBar->widgetForAction(m_applyAction)) {
@@ -138,7 +162,8 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     m_view = new QTableView(this);
     m_view->setObjectName(QStringLiteral("namespaceView"));
     m_view->setModel(m_proxy);
-    m_view->setItemDelegate(new PolicyCellDelegate(m_view));
+    m_delegate = new PolicyCellDelegate(m_view);
+    m_view->setItemDelegate(m_delegate);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
@@ -154,6 +179,10 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     header->setSectionResizeMode(NamespaceTableModel::Name, QHeaderView::Stretch);
     header->setSortIndicator(-1, Qt::AscendingOrder); // file order until a header is clicked
     m_view->setSortingEnabled(true);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* separator = new QAction(m_view);
+    separator->setSeparator(true);
+    m_view->addActions({m_addAction, m_removeAction, separator, m_bumpAction, m_purgeAction});
 
     m_diffView = new PolicyDiffView(this);
     m_diffView->setObjectName(QStringLiteral("diffView"));
@@ -163,7 +192,10 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     splitter->addWidget(m_view);
     splitter->addWidget(m_diffView);
     splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(1, 1);
+    // The table first; the diff keeps room for a handful of lines.
+    m_diffView->setMinimumHeight(5 * fontMetrics().lineSpacing() + 24);
+    splitter->setSizes({420, 170});
 
     m_summaryLabel = new QLabel(this);
     m_summaryLabel->setObjectName(QStringLiteral("summaryLabel"));
@@ -183,6 +215,7 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     layout->addWidget(m_readOnlyBanner);
     layout->addWidget(splitter, 1);
     layout->addLayout(statusRow);
+    setFocusProxy(m_view); // the tab's focus goes to the table, not the filter
 
     connect(m_addAction, &QAction::triggered, this, &NamespacesPage::addNamespace);
     connect(m_removeAction, &QAction::triggered, this, &NamespacesPage::removeSelected);
@@ -208,8 +241,6 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &NamespacesPage::updateActions);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &NamespacesPage::updateActions);
 
-    setStatus(tr("Double-click a cell to edit it. Durations: 250ms, 90s, 5m, 1h, 1d; sizes: 64KiB, 1MiB."),
-              Tone::Info);
     updateReadOnly();
     updateSummary();
     updateActions();
@@ -245,6 +276,8 @@ void NamespacesPage::setWorkspace(Workspace* workspace)
     updateReadOnly();
     updateActions();
 }
+
+Workspace* NamespacesPage::workspace() const { return m_workspace; }
 
 void NamespacesPage::setFilePath(const QString& path)
 {
@@ -297,16 +330,11 @@ void NamespacesPage::commitOpenEditor()
 {
     // Ctrl+Return and Ctrl+S reach the page while a cell editor is open: take
     // what the user typed first, as leaving the cell would.
-    if (m_view->state() != QAbstractItemView::EditingState)
-        return;
-    QWidget* editor = QApplication::focusWidget();
-    while (editor && editor->parentWidget() != m_view->viewport())
-        editor = editor->parentWidget();
+    QWidget* editor = m_delegate->openEditor();
     if (!editor)
         return;
-    QAbstractItemDelegate* delegate = m_view->itemDelegate();
-    emit delegate->commitData(editor);
-    emit delegate->closeEditor(editor, QAbstractItemDelegate::NoHint);
+    emit m_delegate->commitData(editor);
+    emit m_delegate->closeEditor(editor, QAbstractItemDelegate::NoHint);
 }
 
 void NamespacesPage::apply()
@@ -316,7 +344,9 @@ void NamespacesPage::apply()
         return;
     m_applyPending = true;
     const int changes = static_cast<int>(m_model->changes().size());
-    setStatus(tr("Applying %n change(s) to %1…", nullptr, changes).arg(m_workspace->name()), Tone::Info);
+    setStatus(changes == 1 ? tr("Applying 1 change to %1…").arg(m_workspace->name())
+                           : tr("Applying %1 changes to %2…").arg(changes).arg(m_workspace->name()),
+              Tone::Info);
     updateActions();
     m_workspace->applyPolicy(m_model->policy());
 }
@@ -465,12 +495,25 @@ void NamespacesPage::updateReadOnly()
     const bool readOnly = !m_workspace || m_workspace->isReadOnly();
     m_model->setReadOnly(readOnly);
     m_readOnlyBanner->setVisible(m_workspace && readOnly);
+    // The idle hint says how to edit, which a read-only page cannot.
+    if (m_statusLabel->text().isEmpty() || m_statusLabel->text() == editHint() || m_statusLabel->text() == readOnlyHint())
+        setStatus(readOnly ? readOnlyHint() : editHint(), Tone::Info);
     if (m_workspace && readOnly)
         m_readOnlyBanner->setText(tr("<b>Read-only.</b> %1 is a production workspace: unlock it to edit its "
                                      "policy. You can still save or export the policy, and bump or purge with "
                                      "confirmation.")
                                       .arg(m_workspace->name().toHtmlEscaped()));
     updateActions();
+}
+
+QString NamespacesPage::editHint()
+{
+    return tr("Double-click a cell or press F2 to edit. Durations: 250ms, 90s, 5m, 1h, 1d; sizes: 64KiB, 1MiB.");
+}
+
+QString NamespacesPage::readOnlyHint()
+{
+    return tr("Select a namespace to bump or purge it.");
 }
 
 void NamespacesPage::updateActions()
@@ -502,10 +545,11 @@ void NamespacesPage::updateSummary()
     QString text;
     QString color;
     if (!problems.isEmpty()) {
-        text = tr("%n problem(s): %1", nullptr, static_cast<int>(problems.size())).arg(problems.front());
+        text = problems.size() == 1 ? tr("Cannot apply: %1").arg(problems.front())
+                                    : tr("Cannot apply, %1 problems: %2").arg(problems.size()).arg(problems.front());
         color = QStringLiteral("#c62828");
     } else if (changes > 0) {
-        text = tr("%n unapplied change(s)", nullptr, changes);
+        text = changes == 1 ? tr("1 unapplied change") : tr("%1 unapplied changes").arg(changes);
         color = QStringLiteral("#9a6700");
     } else {
         text = tr("In force");

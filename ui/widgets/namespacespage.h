@@ -16,6 +16,7 @@ class QToolBar;
 namespace fallback::ui {
 
 class NamespaceTableModel;
+class PolicyCellDelegate;
 class PolicyDiffView;
 class Workspace;
 
@@ -43,7 +44,7 @@ public:
     /// Shows `workspace`'s applied policy and starts editing it afresh (not
     /// owned; may be null). Unapplied edits of the previous one are dropped.
     void setWorkspace(Workspace* workspace);
-    Workspace* workspace() const { return m_workspace; }
+    Workspace* workspace() const;
 
     /// The file Save writes; empty until Save As chose one.
     QString filePath() const { return m_filePath; }
@@ -83,6 +84,8 @@ private:
     /// The namespace of the current row, if the applied policy has it.
     QString selectedAppliedNamespace() const;
     QList<int> selectedSourceRows() const;
+    static QString editHint();
+    static QString readOnlyHint();
     void updateReadOnly();
     void updateActions();
     void updateSummary();
@@ -94,6 +97,7 @@ private:
     QLineEdit* m_filterEdit = nullptr;
     QLabel* m_readOnlyBanner = nullptr;
     QTableView* m_view = nullptr;
+    PolicyCellDelegate* m_delegate = nullptr;
     PolicyDiffView* m_diffView = nullptr;
     QLabel* m_summaryLabel = nullptr;
     QLabel* m_statusLabel = nullptr;

@@ -23,6 +23,8 @@ namespace fallback::ui {
 namespace {
 
 const QString kRequests = QStringLiteral("requests");
+constexpr int kPixelsPerPoint = 4;
+constexpr int kMaxPoints = 240;
 const QString kLatency = QStringLiteral("latency");
 const QString kOrigin = QStringLiteral("origin");
 
@@ -159,25 +161,25 @@ OverviewPage::OverviewPage(QWidget* parent) : QWidget(parent)
     for (TierId tier : kAllTiers)
         m_requests->addStackedSeries(nameOf(tier), tierColor(tier, dark));
     m_requests->addStackedSeries(QStringLiteral("failed"), failedColor(dark));
-    m_requests->addLineSeries(staleSeries(), staleColor(dark), Qt::SolidLine, 2.4);
+    m_requests->addLineSeries(staleSeries(), staleColor(dark), Qt::SolidLine, 2.0);
     m_requests->setYMinimumMax(5);
     m_requests->setYLabelFormat(QStringLiteral("%g"));
 
     m_latency = new TimeChart(tr("Latency per tier (ms) \u2014 p50 solid, p99 dashed"));
     for (TierId tier : kAllTiers) {
         m_latency->addLineSeries(nameOf(tier) + QStringLiteral(" p50"), tierColor(tier, dark),
-                                 Qt::SolidLine, 1.8, nameOf(tier));
+                                 Qt::SolidLine, 1.0, nameOf(tier));
         m_latency->addLineSeries(nameOf(tier) + QStringLiteral(" p99"), tierColor(tier, dark),
-                                 Qt::DashLine, 1.4, QStringLiteral("-"));
+                                 Qt::DashLine, 1.0, QStringLiteral("-"));
     }
     m_latency->setYLabelFormat(QStringLiteral("%g"));
 
     m_origin = new TimeChart(tr("Origin load per second"));
     m_origin->addLineSeries(QStringLiteral("origin fetches"), tierColor(TierId::Origin, dark),
-                            Qt::SolidLine, 2.2);
-    m_origin->addLineSeries(QStringLiteral("coalesced"), coalescedColor(dark), Qt::SolidLine, 1.6);
+                            Qt::SolidLine, 1.0);
+    m_origin->addLineSeries(QStringLiteral("coalesced"), coalescedColor(dark), Qt::SolidLine, 1.0);
     m_origin->addLineSeries(QStringLiteral("revalidations"), revalidationColor(dark),
-                            Qt::DashLine, 1.6);
+                            Qt::DashLine, 1.0);
     m_origin->setYMinimumMax(5);
     m_origin->setYLabelFormat(QStringLiteral("%g"));
 
@@ -344,8 +346,9 @@ void OverviewPage::refreshCharts()
         SeriesHistory::Window window;
         window.from = edge - m_windowSeconds + 1;
         window.to = edge;
-        // No more points than pixels: the rest would be drawn over each other.
-        window.maxPoints = std::clamp(chart->plotWidth(), 60, 600);
+        // A point per few pixels: more would be drawn over each other, and
+        // the cost of a refresh grows with the points (bench_overview).
+        window.maxPoints = std::clamp(chart->plotWidth() / kPixelsPerPoint, 60, kMaxPoints);
         window.xOrigin = double(edge);
         for (const ChartLine& line : chartLines()) {
             if (line.chart == key)

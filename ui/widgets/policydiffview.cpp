@@ -43,14 +43,13 @@ QStringList yamlLines(const Policy& policy)
 
 QString valuesLine(const NamespacePolicy& ns)
 {
-    QStringList parts;
-    for (PolicyField field : kPolicyFields) {
-        if (field == PolicyField::Name)
-            continue;
-        parts << QString::fromStdString(std::string(policyFieldKey(field)) + " "
-                                        + formatPolicyField(ns, field));
-    }
-    return parts.join(QStringLiteral(" · "));
+    // The table's short names, so that the line stays narrow.
+    return QStringLiteral("version %1 · ttl %2 · swr %3 · sie %4 · max %5 · %6")
+        .arg(QString::number(ns.version), QString::fromStdString(formatDuration(ns.ttl)),
+             QString::fromStdString(formatDuration(ns.staleWhileRevalidate)),
+             QString::fromStdString(formatDuration(ns.staleIfError)),
+             QString::fromStdString(formatSize(ns.maxObjectSize)),
+             QString::fromUtf8(writeModeName(ns.writeMode)));
 }
 
 } // namespace
@@ -150,7 +149,7 @@ void PolicyDiffView::render()
     const std::vector<PolicyChange> changes = diffPolicy(m_applied, m_edited);
     m_changeCount = static_cast<int>(changes.size());
     m_title->setText(changes.empty() ? tr("Changes against the applied policy")
-                                     : tr("Changes against the applied policy (%n)", nullptr, m_changeCount));
+                                     : tr("Changes against the applied policy (%1)").arg(m_changeCount));
     const DiffColors colors = colorsFor(palette());
 
     QStringList html;

@@ -271,6 +271,7 @@ QWidget* ScenarioPage::buildTiers()
     grid->setColumnStretch(2, 1);
     grid->setColumnStretch(3, 1);
     grid->setColumnStretch(4, 1);
+    grid->setRowStretch(kTierCount + 1, 1); // rows stay together at the top
     return box;
 }
 
@@ -315,6 +316,8 @@ void ScenarioPage::loadFromScenario()
         for (const auto& [name, weight] : w.namespaces)
             mix << QStringLiteral("%1: %2").arg(qs(name)).arg(weight);
         m_mix->setText(mix.join(QStringLiteral(", ")));
+        m_mix->setToolTip(m_mix->text());
+        m_mix->setCursorPosition(0);
     }
     for (TierId tier : kAllTiers) {
         const TierSpec& spec = scenario.tiers[tierIndex(tier)];

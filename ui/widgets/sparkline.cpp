@@ -87,7 +87,7 @@ void Sparkline::paintEvent(QPaintEvent*)
     // One path per run of finite values; each also filled down to the base.
     QColor fill = m_color;
     fill.setAlpha(50);
-    const QPen pen(m_color, 1.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+    const QPen pen(m_color, 1.0, Qt::SolidLine, Qt::FlatCap, Qt::BevelJoin);
     qsizetype i = 0;
     while (i < n) {
         while (i < n && !std::isfinite(m_values[i]))

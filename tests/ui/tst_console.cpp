@@ -1,0 +1,215 @@
+// The console end to end, offscreen: open a scenario, run it, watch the
+// charts fill, change the policy, purge through the dialog, compare A/B.
+
+#include "dialogs/invalidationdialog.h"
+#include "models/activitylog.h"
+#include "models/workspacetreemodel.h"
+#include "policy/policyloader.h"
+#include "widgets/abcomparepanel.h"
+#include "widgets/mainwindow.h"
+#include "widgets/overviewpage.h"
+#include "widgets/scenariopage.h"
+#include "widgets/workspaceview.h"
+#include "workspaces/localworkspace.h"
+
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QtTest>
+
+using namespace fallback;
+using namespace fallback::ui;
+
+namespace {
+QString fixture(const char* name)
+{
+    return QStringLiteral(FALLBACK_FIXTURES_DIR "/console/") + QLatin1String(name);
+}
+} // namespace
+
+class TestConsole : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ActivityLog> m_log;
+    std::unique_ptr<MainWindow> m_window;
+    LocalWorkspace* m_workspace = nullptr;
+
+    /// Runs the open workspace to virtual time `until` and waits for it.
+    void runTo(Micros until)
+    {
+        QSignalSpy reached(m_workspace, &LocalWorkspace::reachedTime);
+        m_workspace->runUntil(until);
+        QVERIFY(reached.wait(20000));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void init()
+    {
+        m_log = std::make_unique<ActivityLog>();
+        m_log->setPath(m_dir.filePath(QStringLiteral("activity.jsonl")));
+        m_window = std::make_unique<MainWindow>(m_log.get());
+        QString error;
+        m_workspace = m_window->openScenario(fixture("quick.scenario.yaml"), &error);
+        QVERIFY2(m_workspace, qPrintable(error));
+        m_window->show();
+    }
+
+    void cleanup()
+    {
+        m_window.reset();
+        m_log.reset();
+    }
+
+    void opensIntoTheTreeAndTabs()
+    {
+        QCOMPARE(m_window->currentWorkspace(), m_workspace);
+        const QModelIndex index = m_window->workspaceModel()->indexOf(m_workspace);
+        QVERIFY(index.isValid());
+        QCOMPARE(index.parent().row(), int(WorkspaceTreeModel::LocalGroup));
+        WorkspaceView* view = m_window->currentView();
+        QVERIFY(view);
+        QCOMPARE(view->count(), 5);
+        for (const QString& tab : WorkspaceView::tabNames())
+            QVERIFY2(view->showTab(tab), qPrintable(tab));
+        QVERIFY(!view->showTab(QStringLiteral("nonsense")));
+    }
+
+    void badScenarioIsRefusedWithLocation()
+    {
+        QString error;
+        QVERIFY(!m_window->openScenario(fixture("broken.scenario.yaml"), &error));
+        QVERIFY2(error.contains(QStringLiteral("broken.scenario.yaml:3:")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("did you mean 'capacity'")), qPrintable(error));
+        QCOMPARE(m_window->workspaceModel()->workspaces().size(), 1); // nothing half-opened
+    }
+
+    void runFillsTheCharts()
+    {
+        runTo(20 * kMicrosPerSecond);
+        OverviewPage* overview = m_window->currentView()->overview();
+        overview->refreshNow();
+        QTRY_VERIFY(overview->history().size() >= 15);
+        QVERIFY(!overview->isShowingEmptyState());
+        QVERIFY(overview->seriesPointCount(QStringLiteral("origin"), QStringLiteral("origin fetches")) > 0);
+        const SnapshotPtr snapshot = m_workspace->snapshot();
+        QVERIFY(snapshot);
+        QVERIFY(snapshot->now >= 20 * kMicrosPerSecond);
+        QVERIFY(snapshot->requests.requests > 5000);
+        QVERIFY(snapshot->tiers[0].counters.hits > 0);
+    }
+
+    void playAndPauseFromTheScenarioTab()
+    {
+        ScenarioPage* page = m_window->currentView()->scenario();
+        auto* play = page->findChild<QToolButton*>(QStringLiteral("scenarioPlay"));
+        QVERIFY(play);
+        QTest::mouseClick(play, Qt::LeftButton);
+        QTRY_COMPARE(m_workspace->state(), Workspace::State::Running);
+        QTest::mouseClick(play, Qt::LeftButton);
+        QTRY_COMPARE(m_workspace->state(), Workspace::State::Paused);
+    }
+
+    void outageIsSurvivedOnStaleCopies()
+    {
+        runTo(45 * kMicrosPerSecond); // the origin is down from 30 s to 40 s
+        const SnapshotPtr snapshot = m_workspace->snapshot();
+        QVERIFY(snapshot->requests.staleServed > 0);
+        QVERIFY(snapshot->tiers[2].counters.errors > 0);
+        QVERIFY(snapshot->requests.failed < snapshot->requests.staleServed);
+    }
+
+    void applyChangesTheEnginePolicy()
+    {
+        Policy policy = m_workspace->scenario().policy;
+        policy.find("product")->ttl = 7 * kMicrosPerSecond;
+        QSignalSpy applied(m_workspace, &Workspace::policyApplied);
+        m_workspace->applyPolicy(policy);
+        QVERIFY(applied.wait(5000));
+        QCOMPARE(applied.first().at(0).toBool(), true);
+        QTRY_COMPARE(m_workspace->appliedPolicy().find("product")->ttl, 7 * kMicrosPerSecond);
+        QTRY_VERIFY(!m_log->records().isEmpty());
+        QCOMPARE(m_log->records().last().action, QStringLiteral("policy"));
+    }
+
+    void purgeThroughTheDialogReachesEngineAndLog()
+    {
+        runTo(10 * kMicrosPerSecond);
+        Invalidation purge{Invalidation::Kind::PurgeNamespace, QStringLiteral("product"), {}};
+        QSignalSpy previews(m_workspace, &Workspace::previewReady);
+        auto* dialog = new InvalidationDialog(m_workspace, purge, m_window.get());
+        dialog->open();
+        QTRY_VERIFY(dialog->hasPreview());
+        const InvalidationPreview before = previews.last().at(0).value<InvalidationPreview>();
+        QVERIFY(before.entriesPerTier[0] > 0);
+        auto* confirm = dialog->findChild<QPushButton*>(QStringLiteral("confirmButton"));
+        QVERIFY(confirm);
+        QTRY_VERIFY(confirm->isEnabled());
+        QTest::mouseClick(confirm, Qt::LeftButton);
+        QTRY_VERIFY(!m_log->records().isEmpty() && m_log->records().last().action == QStringLiteral("purge"));
+        const ActivityRecord record = m_log->records().last();
+        QCOMPARE(record.target, QStringLiteral("product"));
+        QVERIFY(record.ok);
+        QCOMPARE(record.workspace, m_workspace->name());
+        // The engine holds no product entry any more (the run is paused).
+        m_workspace->preview(purge);
+        QTRY_COMPARE(previews.size(), 2);
+        const InvalidationPreview after = previews.last().at(0).value<InvalidationPreview>();
+        QCOMPARE(after.entriesPerTier[0], std::size_t(0));
+        QCOMPARE(after.entriesPerTier[1], std::size_t(0));
+        QCOMPARE(m_workspace->snapshot()->requests.purges, std::uint64_t(1));
+    }
+
+    void bumpMovesTheVersion()
+    {
+        QSignalSpy activity(m_workspace, &Workspace::activity);
+        m_workspace->invalidate({Invalidation::Kind::Bump, QStringLiteral("config"), {}});
+        QVERIFY(activity.wait(5000));
+        QCOMPARE(activity.first().at(0).value<ActivityRecord>().result, QStringLiteral("version 1 → 2"));
+        QTRY_COMPARE(m_workspace->appliedPolicy().find("config")->version, std::uint64_t(2));
+    }
+
+    void faultToggleReachesTheSimulation()
+    {
+        FaultState down;
+        down.down = true;
+        m_workspace->setFaults(TierId::EdgeKv, down);
+        runTo(5 * kMicrosPerSecond);
+        QTRY_VERIFY(m_workspace->snapshot()->tiers[1].faults.down);
+        QVERIFY(m_workspace->snapshot()->tiers[1].counters.errors > 0);
+        QCOMPARE(m_workspace->snapshot()->tiers[1].counters.hits, std::uint64_t(0));
+    }
+
+    void abCompareReturnsTwoResults()
+    {
+        Policy b = m_workspace->scenario().policy;
+        for (NamespacePolicy& ns : b.namespaces)
+            ns.ttl = kMicrosPerSecond; // much shorter: more origin traffic
+        AbComparePanel* panel = m_window->currentView()->scenario()->comparePanel();
+        QSignalSpy done(panel, &AbComparePanel::comparisonFinished);
+        panel->compareWith(b, QStringLiteral("short ttl"));
+        QVERIFY(done.wait(60000));
+        QVERIFY(panel->resultRows() >= 8);
+        int originRow = -1;
+        for (int row = 0; row < panel->resultRows(); ++row) {
+            if (panel->resultText(row, 0) == QStringLiteral("origin fetches"))
+                originRow = row;
+        }
+        QVERIFY(originRow >= 0);
+        const double a = QLocale().toDouble(panel->resultText(originRow, 1));
+        const double bFetches = QLocale().toDouble(panel->resultText(originRow, 2));
+        QVERIFY2(bFetches > a, qPrintable(panel->resultText(originRow, 1) + QStringLiteral(" vs ") +
+                                          panel->resultText(originRow, 2)));
+    }
+};
+
+QTEST_MAIN(TestConsole)
+#include "tst_console.moc"
