@@ -261,52 +261,60 @@ void Simulator::handle(const SimEvent& event)
 
 void Simulator::applyScenarioEvent(const ScenarioEvent& event, ResourceId resource)
 {
-    auto endLater = [&](TierId tier) {
-        if (event.duration > 0) {
-            m_queue.push(m_now + event.duration, SimEventKind::FaultEnd,
-                         (std::uint64_t(event.action) << 8) | std::uint64_t(tierIndex(tier)));
-        }
-    };
+    std::string result;
     switch (event.action) {
     case EventAction::Down:
     case EventAction::Up:
     case EventAction::Slow:
     case EventAction::Flaky: {
-        if (!event.tier)
-            return;
-        SimulatedBehaviour* b = behaviour(*event.tier);
+        SimulatedBehaviour* b = event.tier ? behaviour(*event.tier) : nullptr;
         if (!b)
             return; // a disabled tier has nothing to break
         if (event.action == EventAction::Down)
-            b->faults().down = true;
+            b->faults().down = true, result = "down";
         else if (event.action == EventAction::Up)
-            b->faults().down = false;
+            b->faults().down = false, result = "up";
         else if (event.action == EventAction::Slow)
-            b->faults().slowFactor = event.factor;
+            b->faults().slowFactor = event.factor, result = "slow";
         else
-            b->faults().flakyRate = event.failureRate;
-        if (event.action != EventAction::Up)
-            endLater(*event.tier);
-        return;
+            b->faults().flakyRate = event.failureRate, result = "flaky";
+        if (event.action != EventAction::Up && event.duration > 0) {
+            m_queue.push(m_now + event.duration, SimEventKind::FaultEnd,
+                         (std::uint64_t(event.action) << 8) | std::uint64_t(tierIndex(*event.tier)));
+            result += " for " + formatDuration(event.duration);
+        }
+        break;
     }
     case EventAction::Purge: {
+        std::optional<PurgeScope> scope;
         if (event.all) {
-            m_engine->purge(Engine::allScope());
+            scope = Engine::allScope();
         } else if (!event.key.empty()) {
             if (auto address = parseResourceAddress(event.key)) {
                 if (auto ns = m_keys.findNamespace(address->ns))
-                    m_engine->purge(m_engine->keyScope(*ns, resource));
+                    scope = m_engine->keyScope(*ns, resource);
             }
         } else if (auto ns = m_keys.findNamespace(event.ns)) {
-            m_engine->purge(Engine::namespaceScope(*ns));
+            scope = Engine::namespaceScope(*ns);
         }
-        return;
+        if (!scope)
+            return;
+        result = "purged " + std::to_string(m_engine->purge(*scope).total()) + " entries";
+        break;
     }
-    case EventAction::Bump:
-        if (auto ns = m_keys.findNamespace(event.ns))
-            m_engine->bump(*ns);
-        return;
+    case EventAction::Bump: {
+        const auto ns = m_keys.findNamespace(event.ns);
+        if (!ns)
+            return;
+        const Result<std::uint64_t> version = m_engine->bump(*ns);
+        if (!version)
+            return;
+        result = "version " + std::to_string(*version);
+        break;
     }
+    }
+    if (m_eventObserver)
+        m_eventObserver(event, result);
 }
 
 } // namespace fallback

@@ -60,6 +60,11 @@ public:
     SimulatedOrigin* origin() { return m_origin.get(); }
     bool tierEnabled(TierId tier) const { return m_scenario.tiers[tierIndex(tier)].enabled; }
 
+    /// Called on the simulator's thread after each scheduled event of the
+    /// scenario took effect, with a one-line result (`purged 812 entries`).
+    using EventObserver = std::function<void(const ScenarioEvent& event, const std::string& result)>;
+    void setEventObserver(EventObserver observer) { m_eventObserver = std::move(observer); }
+
 private:
     bool suspendAfterCall(OpToken op, Micros latency) override;
     void wakeAfter(OpToken op, Micros delay) override;
@@ -79,6 +84,7 @@ private:
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<RequestSource> m_source;
 
+    EventObserver m_eventObserver;
     std::vector<ResourceId> m_eventResources; ///< per event: the purged key's id, interned up front
     Micros m_now = 0;
     std::uint64_t m_issued = 0;

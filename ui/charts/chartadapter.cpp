@@ -17,8 +17,6 @@
 #include <QValueAxis>
 #include <QVBoxLayout>
 
-#include <QElapsedTimer>
-#include <cstdio>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,6 +26,7 @@ namespace fallback::ui {
 
 struct TimeChart::Series {
     QString name;
+    QString label; ///< legend text
     bool stacked = false;
     QColor color;
     Qt::PenStyle style = Qt::SolidLine;
@@ -37,8 +36,9 @@ struct TimeChart::Series {
     QList<QPointF> pending; ///< set since the last flush
     bool hasPending = false;
     QList<QPointF> shown;   ///< the values drawn (a band's own values, not summed)
-    QLineSeries* line = nullptr; ///< the line, or a band's upper edge
-    QAreaSeries* area = nullptr; ///< stacked bands and the gap shade
+    // Qt Charts objects, owned by the chart; null until built.
+    QLineSeries* line = nullptr;  ///< the line, or a band's upper edge
+    QAreaSeries* area = nullptr;  ///< stacked bands and the gap shade
     QAreaSeries* proxy = nullptr; ///< a band's legend entry (never has points)
 };
 
@@ -87,7 +87,6 @@ TimeChart::TimeChart(const QString& title, QWidget* parent) : QWidget(parent), m
 
     m_view = new QChartView(m_chart, this); // the view owns the chart
     m_view->setRenderHint(QPainter::Antialiasing, true);
-    if (qgetenv("NOINDEX") == "1") m_view->scene()->setItemIndexMethod(QGraphicsScene::NoIndex);
     // Every refresh moves every series inside the plot area: repaint the
     // bounding rectangle of what changed (the plot), not the axes, title
     // and legend around it, and without computing an exact region.
@@ -135,55 +134,95 @@ void TimeChart::addLineSeries(const QString& name, const QColor& color, Qt::PenS
     series->style = style;
     series->width = width;
     series->inLegend = legendLabel != QLatin1String("-");
-    series->line = new QLineSeries(this);
-    series->line->setName(legendLabel.isEmpty() || !series->inLegend ? name : legendLabel);
+    series->label = legendLabel.isEmpty() || !series->inLegend ? name : legendLabel;
     m_series.push_back(std::move(series));
-    rebuildSeriesOrder();
+    m_needsBuild = true;
 }
 
 void TimeChart::addStackedSeries(const QString& name, const QColor& color)
 {
     auto series = std::make_unique<Series>();
     series->name = name;
+    series->label = name;
     series->stacked = true;
     series->color = color;
+    m_series.push_back(std::move(series));
+    m_needsBuild = true;
+}
+
+void TimeChart::setGapShading(bool enabled, const QString& name)
+{
+    if (enabled == bool(m_gapShade))
+        return;
+    destroySeriesObjects();
+    if (enabled) {
+        m_gapShade = std::make_unique<Series>();
+        m_gapShade->name = name.isEmpty() ? tr("no data") : name;
+        m_gapShade->label = m_gapShade->name;
+    } else {
+        m_gapShade.reset();
+    }
+    m_needsBuild = true;
+    m_dirty = true;
+}
+
+void TimeChart::destroySeriesObjects()
+{
+    // removeAllSeries() deletes the series; a band's upper line is a child
+    // of its area and goes with it.
+    m_chart->removeAllSeries();
+    for (const auto& series : m_series)
+        series->line = nullptr, series->area = nullptr, series->proxy = nullptr;
+    if (m_gapShade)
+        m_gapShade->line = nullptr, m_gapShade->area = nullptr;
+    m_needsBuild = true;
+}
+
+void TimeChart::buildSeriesObjects()
+{
+    // Qt Charts keeps computing geometry for an area series that was
+    // removed from a chart and added again, so the chart is built once, in
+    // paint order, and rebuilt from scratch if series are added later.
+    destroySeriesObjects();
+    const auto makeArea = [](const QString& label) {
+        auto* upper = new QLineSeries;
+        auto* area = new QAreaSeries(upper);
+        upper->setParent(area);
+        area->setName(label);
+        return area;
+    };
     // Each band is filled from the baseline up to its running sum, and the
     // bands are painted top band first, each covering the one below it:
     // a band's polygon then has n + 2 corners instead of 2n, which halves
     // the antialiased edges the rasterizer walks (the costliest part of a
-    // refresh). The paint order is the reverse of the legend order, so the
-    // legend entry is an empty proxy series added in stacking order.
-    series->line = new QLineSeries(this);
-    series->area = new QAreaSeries(series->line);
-    series->area->setName(name);
-    series->proxy = new QAreaSeries(new QLineSeries(this));
-    series->proxy->setName(name);
-    m_series.push_back(std::move(series));
-    rebuildSeriesOrder();
-}
-
-void TimeChart::rebuildSeriesOrder()
-{
-    // Paint order is the order series were added to the chart: legend
-    // proxies, bands from the top of the stack down, the gap shade, lines.
+    // refresh). Paint order is the order series are added, and legend
+    // order too, so the legend entries are empty proxy bands added first,
+    // in stacking order; then the bands from the top down, the gap shade,
+    // and the lines.
     std::vector<QAbstractSeries*> order;
     for (const auto& series : m_series) {
-        if (series->proxy)
-            order.push_back(series->proxy);
+        if (!series->stacked)
+            continue;
+        series->area = makeArea(series->label);
+        series->line = series->area->upperSeries();
+        series->proxy = makeArea(series->label);
+        order.push_back(series->proxy);
     }
     for (auto it = m_series.rbegin(); it != m_series.rend(); ++it) {
         if ((*it)->stacked)
             order.push_back((*it)->area);
     }
-    if (m_gapShade)
+    if (m_gapShade) {
+        m_gapShade->area = makeArea(m_gapShade->label);
+        m_gapShade->line = m_gapShade->area->upperSeries();
         order.push_back(m_gapShade->area);
-    for (const auto& series : m_series) {
-        if (!series->stacked)
-            order.push_back(series->line);
     }
-    for (QAbstractSeries* drawn : order) {
-        if (drawn->chart())
-            m_chart->removeSeries(drawn);
+    for (const auto& series : m_series) {
+        if (series->stacked)
+            continue;
+        series->line = new QLineSeries;
+        series->line->setName(series->label);
+        order.push_back(series->line);
     }
     for (QAbstractSeries* drawn : order) {
         m_chart->addSeries(drawn);
@@ -192,37 +231,22 @@ void TimeChart::rebuildSeriesOrder()
     }
     for (const auto& series : m_series) {
         styleSeries(*series);
+        QAbstractSeries* drawn = series->area ? static_cast<QAbstractSeries*>(series->area)
+                                              : static_cast<QAbstractSeries*>(series->line);
+        drawn->setVisible(series->visible);
         if (series->area)
             showLegendFor(m_chart, series->area, false);
-        if (series->proxy)
-            showLegendFor(m_chart, series->proxy, series->visible);
+        showLegendFor(m_chart, series->proxy ? series->proxy : drawn,
+                      series->visible && series->inLegend);
         if (!series->stacked)
-            showLegendFor(m_chart, series->line, series->visible && series->inLegend);
+            series->line->replace(series->shown);
     }
     if (m_gapShade) {
         styleSeries(*m_gapShade);
-        showLegendFor(m_chart, m_gapShade->area, !m_gapShade->line->points().isEmpty());
+        showLegendFor(m_chart, m_gapShade->area, false);
     }
-}
-
-void TimeChart::setGapShading(bool enabled, const QString& name)
-{
-    if (enabled == bool(m_gapShade))
-        return;
-    if (!enabled) {
-        m_chart->removeSeries(m_gapShade->area);
-        delete m_gapShade->area;
-        delete m_gapShade->line;
-        m_gapShade.reset();
-        return;
-    }
-    m_gapShade = std::make_unique<Series>();
-    m_gapShade->name = name.isEmpty() ? tr("no data") : name;
-    m_gapShade->line = new QLineSeries(this);
-    m_gapShade->area = new QAreaSeries(m_gapShade->line);
-    m_gapShade->area->setName(m_gapShade->name);
-    rebuildSeriesOrder();
-    m_dirty = true;
+    m_needsBuild = false;
+    restack();
 }
 
 void TimeChart::setSeriesVisible(const QString& name, bool visible)
@@ -231,11 +255,13 @@ void TimeChart::setSeriesVisible(const QString& name, bool visible)
     if (!series || series->visible == visible)
         return;
     series->visible = visible;
+    m_dirty = true; // the y range may change
+    if (m_needsBuild)
+        return;
     QAbstractSeries* drawn = series->area ? static_cast<QAbstractSeries*>(series->area)
                                           : static_cast<QAbstractSeries*>(series->line);
     drawn->setVisible(visible);
     showLegendFor(m_chart, series->proxy ? series->proxy : drawn, visible && series->inLegend);
-    m_dirty = true; // the y range may change
 }
 
 bool TimeChart::isSeriesVisible(const QString& name) const
@@ -295,6 +321,8 @@ void TimeChart::flush()
 {
     if (isPaused())
         return;
+    if (m_needsBuild)
+        buildSeriesObjects();
     if (m_xDirty)
         applyXAxis();
     if (!m_dirty)
@@ -309,7 +337,8 @@ void TimeChart::flush()
         series->hasPending = false;
         if (series->stacked)
             stackChanged = true;
-        else { static qint64 ns=0; static int n=0; QElapsedTimer t; t.start(); series->line->replace(series->shown); ns+=t.nsecsElapsed(); if(++n%1100==0) fprintf(stderr,"line replace %.3f ms avg (%lld pts)\n", ns/1e6/n, (long long)series->shown.size()); }
+        else
+            series->line->replace(series->shown);
     }
     if (stackChanged || m_gapShade)
         restack();
@@ -319,6 +348,8 @@ void TimeChart::flush()
 
 void TimeChart::restack()
 {
+    if (m_needsBuild)
+        return;
     // Bands share x values; a band with fewer points (or none yet) counts
     // as zero where it has none.
     std::vector<Series*> bands;
@@ -353,7 +384,7 @@ void TimeChart::restack()
                 running[k] += y;
             upper[i] = QPointF((*xs)[i].x(), running[k]);
         }
-        { static qint64 ns=0; static int n=0; QElapsedTimer t; t.start(); band->line->replace(upper); ns+=t.nsecsElapsed(); if(++n%500==0) fprintf(stderr,"band replace %.3f ms avg (%lld pts)\n", ns/1e6/n, (long long)upper.size()); }
+        band->line->replace(upper);
     }
     updateYRange();
 
@@ -515,6 +546,8 @@ void TimeChart::applyTheme()
 
 void TimeChart::styleSeries(Series& series) const
 {
+    if (!series.line)
+        return; // not built yet: styled when it is
     if (&series == m_gapShade.get()) {
         QColor hatch = disabledColor(m_dark);
         series.area->setBrush(QBrush(hatch, Qt::BDiagPattern));
@@ -549,13 +582,15 @@ QStringList TimeChart::seriesNames() const
 int TimeChart::pointCount(const QString& name) const
 {
     const Series* series = find(name);
-    return series ? int(series->line->count()) : -1;
+    if (!series)
+        return -1;
+    return series->line ? int(series->line->count()) : 0;
 }
 
 QList<QPointF> TimeChart::drawnPoints(const QString& name) const
 {
     const Series* series = find(name);
-    return series ? series->line->points() : QList<QPointF>{};
+    return series && series->line ? series->line->points() : QList<QPointF>{};
 }
 
 int TimeChart::plotWidth() const

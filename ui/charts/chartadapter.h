@@ -119,7 +119,8 @@ private:
     void styleSeries(Series& series) const;
     void updatePaused(bool wasPaused);
     void restack();
-    void rebuildSeriesOrder();
+    void buildSeriesObjects();
+    void destroySeriesObjects();
     void updateYRange();
     void applyXAxis();
     void placePausedLabel();
@@ -138,6 +139,7 @@ private:
     bool m_xDirty = true;
     double m_yMax = 1, m_yMinimumMax = 1;
     bool m_dirty = false;
+    bool m_needsBuild = true;
     bool m_userPaused = false;
     bool m_hoverPaused = false;
     bool m_dark = false;

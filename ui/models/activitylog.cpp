@@ -154,7 +154,12 @@ void ActivityLog::writePending()
         return;
     }
     while (m_unwritten > 0) {
-        const QByteArray line = toJsonLine(m_records.at(count() - m_unwritten)) + '\n';
+        const ActivityRecord& record = m_records.at(count() - m_unwritten);
+        if (record.simulated) { // the audit file holds what people did
+            --m_unwritten;
+            continue;
+        }
+        const QByteArray line = toJsonLine(record) + '\n';
         if (m_file.write(line) != line.size() || !m_file.flush()) {
             setError(tr("Cannot write the activity log %1: %2")
                          .arg(QDir::toNativeSeparators(m_path), m_file.errorString()));

@@ -185,8 +185,10 @@ void KeysPage::setWorkspace(Workspace* workspace)
     m_storedKeyLabel->setText(tr("—"));
     m_statusLabel->setText(workspace ? tr("Pick a namespace, type a resource id and press Enter.")
                                      : tr("No workspace"));
+    m_exampleAsked = false;
     if (workspace) {
         connect(workspace, &Workspace::snapshotUpdated, this, &KeysPage::updateNamespaces);
+        connect(workspace, &Workspace::snapshotUpdated, this, &KeysPage::offerExample);
         connect(workspace, &Workspace::keysListed, this, &KeysPage::showCompletions);
         connect(workspace, &Workspace::keyLookedUp, this, &KeysPage::showReport);
         connect(workspace, &Workspace::activity, this, &KeysPage::onActivity);
@@ -235,10 +237,36 @@ void KeysPage::requestCompletions()
     m_workspace->listKeys(ns, prefix, kCompletionLimit);
 }
 
+void KeysPage::offerExample()
+{
+    // An empty table teaches nothing: once the caches hold something, start
+    // with one cached key of the namespace (for a Zipf workload, the hottest).
+    if (m_exampleAsked || !isVisible() || !m_workspace || !m_shownId.isEmpty() ||
+        !m_idEdit->text().isEmpty())
+        return;
+    const SnapshotPtr snapshot = m_workspace->snapshot();
+    if (!snapshot || snapshot->tiers[0].usage.entries + snapshot->tiers[1].usage.entries == 0)
+        return;
+    const QString ns = currentNamespace();
+    if (ns.isEmpty())
+        return;
+    m_exampleAsked = true;
+    m_exampleNs = ns;
+    m_workspace->listKeys(ns, QString(), 1);
+}
+
 void KeysPage::showCompletions(const QString& ns, const QStringList& ids)
 {
     if (ns != currentNamespace())
         return; // an answer for a namespace no longer picked
+    if (ns == m_exampleNs && !m_exampleNs.isEmpty()) {
+        m_exampleNs.clear();
+        if (m_idEdit->text().isEmpty() && m_shownId.isEmpty() && !ids.isEmpty()) {
+            m_idEdit->setText(ids.first());
+            lookUp();
+        }
+        return;
+    }
     m_completions->setStringList(ids);
     // The answer comes after the keystroke that asked for it: show the popup
     // now, filtered by what is typed by then.

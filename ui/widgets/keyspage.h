@@ -60,9 +60,12 @@ public slots:
     void purgeShownKey();
 
 private:
+    bool m_exampleAsked = false;
+    QString m_exampleNs; ///< an example key was asked for in this namespace
     void updateNamespaces();
     void requestCompletions();
     void showCompletions(const QString& ns, const QStringList& ids);
+    void offerExample();
     void showReport(const KeyReport& report);
     void onActivity(const ActivityRecord& record);
     void showError(const QString& message);

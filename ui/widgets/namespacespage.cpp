@@ -31,8 +31,8 @@
 
 namespace fallback::ui {
 
-/// Write mode is one of two words: offer them instead of a free text field.
-/// Also remembers the open editor, so that the page can commit it when Apply
+/// Write mode is one of two words: offer them instead of a free text field
+/// (the combo's user property, currentText, carries the value). Remembers the open editor, so that the page can commit it when Apply
 /// or Save is pressed while a cell is being edited.
 class PolicyCellDelegate : public QStyledItemDelegate {
 public:
@@ -43,38 +43,19 @@ public:
     QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem& option,
                           const QModelIndex& index) const override
     {
-        QWidget* editor = nullptr;
-        if (index.column() == NamespaceTableModel::WriteMode) {
-            auto* combo = new QComboBox(parent);
-            combo->setObjectName(QStringLiteral("writeModeEditor"));
-            combo->addItem(QString::fromUtf8(writeModeName(fallback::WriteMode::WriteThrough)));
-            combo->addItem(QString::fromUtf8(writeModeName(fallback::WriteMode::AsyncBackfill)));
-            editor = combo;
-        } else {
-            editor = QStyledItemDelegate::createEditor(parent, option, index);
-        }
-        m_editor = editor;
-        return editor;
+        if (index.column() != NamespaceTableModel::WriteMode)
+            return m_editor = QStyledItemDelegate::createEditor(parent, option, index);
+        auto* combo = new QComboBox(parent);
+        combo->setObjectName(QStringLiteral("writeModeEditor"));
+        for (auto mode : {fallback::WriteMode::WriteThrough, fallback::WriteMode::AsyncBackfill})
+            combo->addItem(QString::fromUtf8(writeModeName(mode)));
+        return m_editor = combo;
     }
     void destroyEditor(QWidget* editor, const QModelIndex& index) const override
     {
         if (editor == m_editor)
             m_editor = nullptr;
         QStyledItemDelegate::destroyEditor(editor, index);
-    }
-    void setEditorData(QWidget* editor, const QModelIndex& index) const override
-    {
-        if (auto* combo = qobject_cast<QComboBox*>(editor))
-            combo->setCurrentText(index.data(Qt::EditRole).toString());
-        else
-            QStyledItemDelegate::setEditorData(editor, index);
-    }
-    void setModelData(QWidget* editor, QAbstractItemModel* model, const QModelIndex& index) const override
-    {
-        if (auto* combo = qobject_cast<QComboBox*>(editor))
-            model->setData(index, combo->currentText(), Qt::EditRole);
-        else
-            QStyledItemDelegate::setModelData(editor, model, index);
     }
 
 private:
@@ -89,55 +70,56 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setSortRole(NamespaceTableModel::RawValueRole);
 
-    // Shortcuts stay within this page, so that other tabs keep theirs.
-    m_addAction = makeAction(tr("Add"), QStringLiteral("addAction"), tr("Add a namespace with the default values"));
-    m_addAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Insert));
-    m_removeAction = makeAction(tr("Remove"), QStringLiteral("removeAction"), tr("Remove the selected namespaces"));
-    m_removeAction->setShortcut(QKeySequence::Delete);
-    m_undoAction = makeAction(tr("Undo"), QStringLiteral("undoAction"), tr("Undo the last change"));
-    m_undoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Z)});
-    m_redoAction = makeAction(tr("Redo"), QStringLiteral("redoAction"), tr("Redo the change undone last"));
-    m_redoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
-    m_applyAction = makeAction(tr("Apply"), QStringLiteral("applyAction"),
-                               tr("Put the edited policy in force in this workspace (Ctrl+Return)"));
-    m_applyAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
-    m_revertAction = makeAction(tr("Revert"), QStringLiteral("revertAction"),
-                                tr("Drop every edit: back to the applied policy (undoable)"));
-    m_saveAction = makeAction(tr("Save"), QStringLiteral("saveAction"), tr("Save the edited policy as YAML (Ctrl+S)"));
-    m_saveAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
-    m_saveAsAction = makeAction(tr("Save As…"), QStringLiteral("saveAsAction"),
-                                tr("Save the edited policy to another file"));
-    m_exportAction = makeAction(tr("Export Applied…"), QStringLiteral("exportAction"),
-                                tr("Export the policy in force (not your edits) as YAML"));
-    m_bumpAction = makeAction(tr("Bump…"), QStringLiteral("bumpAction"),
-                              tr("Bump the selected namespace's version: old entries become unreachable"));
-    m_purgeAction = makeAction(tr("Purge…"), QStringLiteral("purgeAction"),
-                               tr("Purge the selected namespace from the edge cache and edge KV"));
+    using Keys = QList<QKeySequence>;
+    m_addAction = makeAction(tr("Add"), "addAction", tr("Add a namespace with the default values"),
+                             &NamespacesPage::addNamespace, {QKeySequence(Qt::CTRL | Qt::Key_Insert)});
+    m_removeAction = makeAction(tr("Remove"), "removeAction", tr("Remove the selected namespaces"),
+                                &NamespacesPage::removeSelected, {QKeySequence::Delete});
+    m_undoAction = makeAction(tr("Undo"), "undoAction", {}, nullptr, {QKeySequence(Qt::CTRL | Qt::Key_Z)});
+    m_redoAction = makeAction(tr("Redo"), "redoAction", {}, nullptr,
+                              Keys{QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    m_applyAction = makeAction(tr("Apply"), "applyAction",
+                               tr("Put the edited policy in force in this workspace (Ctrl+Return)"),
+                               &NamespacesPage::apply,
+                               Keys{QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    m_revertAction = makeAction(tr("Revert"), "revertAction", tr("Drop every edit: back to the applied policy (undoable)"),
+                                &NamespacesPage::revert);
+    m_saveAction = makeAction(tr("Save"), "saveAction", tr("Save the edited policy as YAML (Ctrl+S)"),
+                              &NamespacesPage::save, {QKeySequence(Qt::CTRL | Qt::Key_S)});
+    m_saveAsAction = makeAction(tr("Save As…"), "saveAsAction", tr("Save the edited policy to another file"),
+                                &NamespacesPage::saveAs);
+    m_exportAction = makeAction(tr("Export Applied…"), "exportAction",
+                                tr("Export the policy in force (not your edits) as YAML"), &NamespacesPage::exportApplied);
+    m_bumpAction = makeAction(tr("Bump…"), "bumpAction",
+                              tr("Bump the selected namespace's version: old entries become unreachable"),
+                              &NamespacesPage::bumpSelected);
+    m_purgeAction = makeAction(tr("Purge…"), "purgeAction",
+                               tr("Purge the selected namespace from the edge cache and edge KV"),
+                               &NamespacesPage::purgeSelected);
+    connect(m_undoAction, &QAction::triggered, m_model->undoStack(), &QUndoStack::undo);
+    connect(m_redoAction, &QAction::triggered, m_model->undoStack(), &QUndoStack::redo);
 
     m_toolBar = new QToolBar(this);
     m_toolBar->setObjectName(QStringLiteral("namespacesToolBar"));
     m_toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_toolBar->addActions({m_addAction, m_removeAction});
-    m_toolBar->addSeparator();
-    m_toolBar->addActions({m_undoAction, m_redoAction});
-    m_toolBar->addSeparator();
-    m_toolBar->addActions({m_applyAction, m_revertAction});
-    m_toolBar->addSeparator();
+    for (const QList<QAction*>& group : {QList<QAction*>{m_addAction, m_removeAction}, {m_undoAction, m_redoAction},
+                                         {m_applyAction, m_revertAction}, {m_saveAction}, {m_bumpAction, m_purgeAction}}) {
+        if (!m_toolBar->actions().isEmpty())
+            m_toolBar->addSeparator();
+        m_toolBar->addActions(group);
+    }
     // Save As and Export live under Save's arrow: the toolbar must fit a
     // narrow window without hiding Bump and Purge behind an overflow.
-    m_toolBar->addAction(m_saveAction);
     if (auto* saveButton = qobject_cast<QToolButton*>(m_toolBar->widgetForAction(m_saveAction))) {
         auto* saveMenu = new QMenu(saveButton);
         saveMenu->addActions({m_saveAsAction, m_exportAction});
         saveButton->setMenu(saveMenu);
         saveButton->setPopupMode(QToolButton::MenuButtonPopup);
     }
-    m_toolBar->addSeparator();
-    m_toolBar->addActions({m_bumpAction, m_purgeAction});
     if (QWidget* applyButton = m_toolBar->widgetForAction(m_applyAction)) {
-        QFont font = applyButton->font();
-        font.setBold(true);
-        applyButton->setFont(font);
+        QFont bold = applyButton->font();
+        bold.setBold(true);
+        applyButton->setFont(bold);
     }
 
     m_filterEdit = new QLineEdit(this);
@@ -169,32 +151,26 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
                             | QAbstractItemView::AnyKeyPressed | QAbstractItemView::SelectedClicked);
     m_view->setWordWrap(false);
-    m_view->setAlternatingRowColors(false); // the change tints carry the meaning
     m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 12);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 12); // room for the editor
     QHeaderView* header = m_view->horizontalHeader();
     header->setHighlightSections(false);
     header->setMinimumSectionSize(72);
     header->setSectionResizeMode(QHeaderView::Stretch);
-    header->setSectionResizeMode(NamespaceTableModel::Name, QHeaderView::Stretch);
     header->setSortIndicator(-1, Qt::AscendingOrder); // file order until a header is clicked
     m_view->setSortingEnabled(true);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
-    auto* separator = new QAction(m_view);
-    separator->setSeparator(true);
-    m_view->addActions({m_addAction, m_removeAction, separator, m_bumpAction, m_purgeAction});
+    m_view->addActions({m_addAction, m_removeAction, m_bumpAction, m_purgeAction});
 
     m_diffView = new PolicyDiffView(this);
     m_diffView->setObjectName(QStringLiteral("diffView"));
+    m_diffView->setMinimumHeight(5 * fontMetrics().lineSpacing() + 24); // room for a handful of lines
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(m_view);
     splitter->addWidget(m_diffView);
     splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    // The table first; the diff keeps room for a handful of lines.
-    m_diffView->setMinimumHeight(5 * fontMetrics().lineSpacing() + 24);
     splitter->setSizes({420, 170});
 
     m_summaryLabel = new QLabel(this);
@@ -206,8 +182,8 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* statusRow = new QHBoxLayout;
+    statusRow->setSpacing(12);
     statusRow->addWidget(m_summaryLabel, 0, Qt::AlignTop);
-    statusRow->addSpacing(12);
     statusRow->addWidget(m_statusLabel, 1);
 
     auto* layout = new QVBoxLayout(this);
@@ -216,18 +192,6 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     layout->addWidget(splitter, 1);
     layout->addLayout(statusRow);
     setFocusProxy(m_view); // the tab's focus goes to the table, not the filter
-
-    connect(m_addAction, &QAction::triggered, this, &NamespacesPage::addNamespace);
-    connect(m_removeAction, &QAction::triggered, this, &NamespacesPage::removeSelected);
-    connect(m_undoAction, &QAction::triggered, m_model->undoStack(), &QUndoStack::undo);
-    connect(m_redoAction, &QAction::triggered, m_model->undoStack(), &QUndoStack::redo);
-    connect(m_applyAction, &QAction::triggered, this, &NamespacesPage::apply);
-    connect(m_revertAction, &QAction::triggered, this, &NamespacesPage::revert);
-    connect(m_saveAction, &QAction::triggered, this, &NamespacesPage::save);
-    connect(m_saveAsAction, &QAction::triggered, this, &NamespacesPage::saveAs);
-    connect(m_exportAction, &QAction::triggered, this, &NamespacesPage::exportApplied);
-    connect(m_bumpAction, &QAction::triggered, this, &NamespacesPage::bumpSelected);
-    connect(m_purgeAction, &QAction::triggered, this, &NamespacesPage::purgeSelected);
 
     QUndoStack* stack = m_model->undoStack();
     connect(stack, &QUndoStack::indexChanged, this, &NamespacesPage::updateActions);
@@ -248,13 +212,18 @@ NamespacesPage::NamespacesPage(QWidget* parent)
 
 NamespacesPage::~NamespacesPage() = default;
 
-QAction* NamespacesPage::makeAction(const QString& text, const QString& objectName, const QString& toolTip)
+QAction* NamespacesPage::makeAction(const QString& text, const char* objectName, const QString& toolTip,
+                                    void (NamespacesPage::*slot)(), const QList<QKeySequence>& shortcuts)
 {
     auto* action = new QAction(text, this);
-    action->setObjectName(objectName);
+    action->setObjectName(QString::fromLatin1(objectName));
     action->setToolTip(toolTip);
+    action->setShortcuts(shortcuts);
+    // Shortcuts stay within this page, so that other tabs keep theirs.
     action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     addAction(action);
+    if (slot)
+        connect(action, &QAction::triggered, this, slot);
     return action;
 }
 
@@ -282,8 +251,7 @@ Workspace* NamespacesPage::workspace() const { return m_workspace; }
 void NamespacesPage::setFilePath(const QString& path)
 {
     m_filePath = path;
-    m_saveAction->setToolTip(path.isEmpty() ? tr("Save the edited policy as YAML (Ctrl+S)")
-                                            : tr("Save the edited policy to %1 (Ctrl+S)").arg(path));
+    m_saveAction->setToolTip(tr("Save the edited policy to %1 (Ctrl+S)").arg(path.isEmpty() ? tr("a YAML file") : path));
 }
 
 bool NamespacesPage::writePolicyFile(const QString& path, const Policy& policy, QString* error)
@@ -302,8 +270,7 @@ bool NamespacesPage::writePolicyFile(const QString& path, const Policy& policy, 
 
 void NamespacesPage::addNamespace()
 {
-    const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex());
-    const int row = m_model->addNamespace(current.isValid() ? current.row() : -1);
+    const int row = m_model->addNamespace(m_proxy->mapToSource(m_view->currentIndex()).row());
     if (row < 0)
         return;
     m_filterEdit->clear(); // a filtered-out new row would look like nothing happened
@@ -318,11 +285,10 @@ void NamespacesPage::addNamespace()
 void NamespacesPage::removeSelected()
 {
     const QList<int> rows = selectedSourceRows();
-    QStringList names;
-    for (int row : rows)
-        names << m_model->namespaceAt(row);
+    const QString first = m_model->namespaceAt(rows.value(0, -1));
     if (m_model->removeNamespaces(rows))
-        setStatus(tr("Removed %1 (not applied yet; Undo brings it back).").arg(names.join(QStringLiteral(", "))),
+        setStatus(rows.size() == 1 ? tr("Removed %1: not applied yet, Undo brings it back.").arg(first)
+                                   : tr("Removed %1 namespaces: not applied yet, Undo brings them back.").arg(rows.size()),
                   Tone::Info);
 }
 
@@ -330,11 +296,10 @@ void NamespacesPage::commitOpenEditor()
 {
     // Ctrl+Return and Ctrl+S reach the page while a cell editor is open: take
     // what the user typed first, as leaving the cell would.
-    QWidget* editor = m_delegate->openEditor();
-    if (!editor)
-        return;
-    emit m_delegate->commitData(editor);
-    emit m_delegate->closeEditor(editor, QAbstractItemDelegate::NoHint);
+    if (QWidget* editor = m_delegate->openEditor()) {
+        emit m_delegate->commitData(editor);
+        emit m_delegate->closeEditor(editor, QAbstractItemDelegate::NoHint);
+    }
 }
 
 void NamespacesPage::apply()
@@ -374,26 +339,17 @@ void NamespacesPage::saveAs()
 
 void NamespacesPage::exportApplied() { askForFile(tr("Export Applied Policy"), m_model->appliedPolicy(), false); }
 
-void NamespacesPage::bumpSelected()
-{
-    const QString ns = selectedAppliedNamespace();
-    if (ns.isEmpty() || !m_workspace)
-        return;
-    Invalidation invalidation;
-    invalidation.kind = Invalidation::Kind::Bump;
-    invalidation.ns = ns;
-    InvalidationDialog::ask(this, m_workspace, invalidation);
-}
+void NamespacesPage::bumpSelected() { invalidateSelected(Invalidation::Kind::Bump); }
 
-void NamespacesPage::purgeSelected()
+void NamespacesPage::purgeSelected() { invalidateSelected(Invalidation::Kind::PurgeNamespace); }
+
+void NamespacesPage::invalidateSelected(Invalidation::Kind kind)
 {
-    const QString ns = selectedAppliedNamespace();
-    if (ns.isEmpty() || !m_workspace)
-        return;
     Invalidation invalidation;
-    invalidation.kind = Invalidation::Kind::PurgeNamespace;
-    invalidation.ns = ns;
-    InvalidationDialog::ask(this, m_workspace, invalidation);
+    invalidation.kind = kind;
+    invalidation.ns = selectedAppliedNamespace();
+    if (!invalidation.ns.isEmpty() && m_workspace)
+        InvalidationDialog::ask(this, m_workspace, invalidation);
 }
 
 void NamespacesPage::onSnapshot(const SnapshotPtr& snapshot)
@@ -406,21 +362,20 @@ void NamespacesPage::onSnapshot(const SnapshotPtr& snapshot)
 
 void NamespacesPage::onPolicyApplied(bool ok, const QString& message)
 {
-    const bool ours = std::exchange(m_applyPending, false);
+    m_applyPending = false;
     if (ok)
         setStatus(message.isEmpty() ? tr("Policy applied.") : tr("Applied: %1").arg(message), Tone::Good);
     else
-        setStatus(tr("%1 refused the policy: %2").arg(m_workspace ? m_workspace->name() : tr("The workspace"), message),
-                  Tone::Bad);
-    if (ours || !ok)
-        updateActions();
+        setStatus(tr("The policy was not applied: %1").arg(message), Tone::Bad);
+    updateActions();
 }
 
 void NamespacesPage::onValidationFailed(const QModelIndex& index, const QString& message)
 {
-    const QString column = m_model->headerData(index.column(), Qt::Horizontal).toString();
-    const QString text = tr("Not changed: %1 of %2: %3").arg(column, m_model->namespaceAt(index.row()), message);
-    setStatus(text, Tone::Bad);
+    setStatus(tr("Not changed: %1 of %2: %3")
+                  .arg(m_model->headerData(index.column(), Qt::Horizontal).toString(),
+                       m_model->namespaceAt(index.row()), message),
+              Tone::Bad);
     // Next to the cell too, where the eyes are.
     const QModelIndex shown = m_proxy->mapFromSource(index);
     if (shown.isValid() && m_view->isVisible()) {
@@ -432,10 +387,7 @@ void NamespacesPage::onValidationFailed(const QModelIndex& index, const QString&
 void NamespacesPage::askForFile(const QString& title, const Policy& policy, bool becomesDocument)
 {
     // open(), not exec(): no nested event loop while snapshots keep coming.
-    const QString start = m_filePath.isEmpty()
-                              ? (m_workspace ? m_workspace->name() : QStringLiteral("policy"))
-                                    + QStringLiteral(".policy.yaml")
-                              : m_filePath;
+    const QString start = m_filePath.isEmpty() ? QStringLiteral("policy.yaml") : m_filePath;
     auto* dialog = new QFileDialog(this, title, start, tr("Policy files (*.policy.yaml *.yaml);;All files (*)"));
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(QStringLiteral("yaml"));
@@ -449,14 +401,13 @@ void NamespacesPage::askForFile(const QString& title, const Policy& policy, bool
 void NamespacesPage::saveFile(const QString& path, const Policy& policy, bool becomesDocument)
 {
     QString error;
-    if (!writePolicyFile(path, policy, &error)) {
-        setStatus(error, Tone::Bad);
-        return;
-    }
+    if (!writePolicyFile(path, policy, &error))
+        return setStatus(error, Tone::Bad);
     if (becomesDocument)
         setFilePath(path);
-    setStatus(becomesDocument ? tr("Saved the edited policy to %1.").arg(QFileInfo(path).fileName())
-                              : tr("Exported the applied policy to %1.").arg(QFileInfo(path).fileName()),
+    const QString name = QFileInfo(path).fileName();
+    setStatus(becomesDocument ? tr("Saved the edited policy to %1.").arg(name)
+                              : tr("Exported the applied policy to %1.").arg(name),
               Tone::Good);
 }
 
@@ -464,20 +415,15 @@ void NamespacesPage::setStatus(const QString& text, Tone tone)
 {
     const QString stamp = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
     m_statusLabel->setText(tone == Tone::Info ? text : QStringLiteral("%1  %2").arg(stamp, text));
-    switch (tone) {
-    case Tone::Info: m_statusLabel->setStyleSheet(QString()); break;
-    case Tone::Good: m_statusLabel->setStyleSheet(QStringLiteral("QLabel { color: #2e7d32; }")); break;
-    case Tone::Bad: m_statusLabel->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }")); break;
-    }
+    m_statusLabel->setStyleSheet(tone == Tone::Info ? QString()
+                                 : QStringLiteral("QLabel { color: %1; }")
+                                       .arg(tone == Tone::Good ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828")));
 }
 
 QString NamespacesPage::selectedAppliedNamespace() const
 {
-    const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex());
-    if (!current.isValid())
-        return {};
-    const QString name = m_model->namespaceAt(current.row());
-    return m_model->appliedPolicy().find(name.toStdString()) ? name : QString();
+    const QString name = m_model->namespaceAt(m_proxy->mapToSource(m_view->currentIndex()).row());
+    return !name.isEmpty() && m_model->appliedPolicy().find(name.toStdString()) ? name : QString();
 }
 
 QList<int> NamespacesPage::selectedSourceRows() const
@@ -496,24 +442,17 @@ void NamespacesPage::updateReadOnly()
     m_model->setReadOnly(readOnly);
     m_readOnlyBanner->setVisible(m_workspace && readOnly);
     // The idle hint says how to edit, which a read-only page cannot.
-    if (m_statusLabel->text().isEmpty() || m_statusLabel->text() == editHint() || m_statusLabel->text() == readOnlyHint())
-        setStatus(readOnly ? readOnlyHint() : editHint(), Tone::Info);
+    const QString editHint = tr("Double-click a cell or press F2 to edit. Durations: 250ms, 90s, 5m, 1h, 1d; "
+                                "sizes: 64KiB, 1MiB.");
+    const QString readOnlyHint = tr("Select a namespace to bump or purge it.");
+    if (m_statusLabel->text().isEmpty() || m_statusLabel->text() == editHint || m_statusLabel->text() == readOnlyHint)
+        setStatus(readOnly ? readOnlyHint : editHint, Tone::Info);
     if (m_workspace && readOnly)
         m_readOnlyBanner->setText(tr("<b>Read-only.</b> %1 is a production workspace: unlock it to edit its "
                                      "policy. You can still save or export the policy, and bump or purge with "
                                      "confirmation.")
                                       .arg(m_workspace->name().toHtmlEscaped()));
     updateActions();
-}
-
-QString NamespacesPage::editHint()
-{
-    return tr("Double-click a cell or press F2 to edit. Durations: 250ms, 90s, 5m, 1h, 1d; sizes: 64KiB, 1MiB.");
-}
-
-QString NamespacesPage::readOnlyHint()
-{
-    return tr("Select a namespace to bump or purge it.");
 }
 
 void NamespacesPage::updateActions()
@@ -542,8 +481,8 @@ void NamespacesPage::updateSummary()
 {
     const QStringList problems = m_model->problems();
     const int changes = static_cast<int>(m_model->changes().size());
-    QString text;
-    QString color;
+    QString text = tr("In force");
+    QString color = QStringLiteral("#2e7d32");
     if (!problems.isEmpty()) {
         text = problems.size() == 1 ? tr("Cannot apply: %1").arg(problems.front())
                                     : tr("Cannot apply, %1 problems: %2").arg(problems.size()).arg(problems.front());
@@ -551,9 +490,6 @@ void NamespacesPage::updateSummary()
     } else if (changes > 0) {
         text = changes == 1 ? tr("1 unapplied change") : tr("%1 unapplied changes").arg(changes);
         color = QStringLiteral("#9a6700");
-    } else {
-        text = tr("In force");
-        color = QStringLiteral("#2e7d32");
     }
     m_summaryLabel->setText(QStringLiteral("● ") + text);
     m_summaryLabel->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(color));

@@ -2,11 +2,13 @@
 
 #include "policy/policy.h"
 #include "workspaces/workspacesnapshot.h"
+#include "workspaces/workspacetypes.h"
 
 #include <QPointer>
 #include <QWidget>
 
 class QAction;
+class QKeySequence;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -73,8 +75,11 @@ public slots:
 private:
     enum class Tone { Info, Good, Bad };
 
-    QAction* makeAction(const QString& text, const QString& objectName, const QString& toolTip);
+    /// A page action: shortcuts work while the focus is on this page.
+    QAction* makeAction(const QString& text, const char* objectName, const QString& toolTip,
+                        void (NamespacesPage::*slot)(), const QList<QKeySequence>& shortcuts = {});
     void commitOpenEditor();
+    void invalidateSelected(Invalidation::Kind kind);
     void onSnapshot(const SnapshotPtr& snapshot);
     void onPolicyApplied(bool ok, const QString& message);
     void onValidationFailed(const QModelIndex& index, const QString& message);
@@ -84,8 +89,6 @@ private:
     /// The namespace of the current row, if the applied policy has it.
     QString selectedAppliedNamespace() const;
     QList<int> selectedSourceRows() const;
-    static QString editHint();
-    static QString readOnlyHint();
     void updateReadOnly();
     void updateActions();
     void updateSummary();

@@ -41,8 +41,11 @@ LocalWorkspace::LocalWorkspace(const Scenario& scenario, const QString& path, QO
     connect(m_runner, &SimulationRunner::keyLookedUp, this, &Workspace::keyLookedUp);
     connect(m_runner, &SimulationRunner::keysListed, this, &Workspace::keysListed);
     connect(m_runner, &SimulationRunner::activityDone, this,
-            [this](const QString& action, const QString& target, const QString& result, bool ok) {
-                emit activity(record(action, target, result, ok));
+            [this](const QString& action, const QString& target, const QString& result, bool ok,
+                   bool simulated) {
+                ActivityRecord entry = record(action, target, result, ok);
+                entry.simulated = simulated;
+                emit activity(entry);
             });
     m_thread.start();
     post([](SimulationRunner* runner) { runner->publishNow(); });

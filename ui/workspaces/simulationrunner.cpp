@@ -36,6 +36,19 @@ void SimulationRunner::rebuild()
     m_simulator = std::make_unique<Simulator>(m_scenario);
     m_failed = false;
     m_builder.restart();
+    m_simulator->setEventObserver([this](const ScenarioEvent& event, const std::string& result) {
+        QString target = event.tier ? fromStd(std::string(tierName(*event.tier)))
+                         : event.all ? QStringLiteral("*")
+                         : !event.key.empty() ? fromStd(event.key)
+                                              : fromStd(event.ns);
+        const QString action = event.action == EventAction::Purge  ? QStringLiteral("purge")
+                               : event.action == EventAction::Bump ? QStringLiteral("bump")
+                                                                   : QStringLiteral("fault");
+        emit activityDone(action, target,
+                          tr("scenario event at %1 (virtual): %2")
+                              .arg(fromStd(formatDuration(event.at)), fromStd(result)),
+                          true, true);
+    });
     m_rateRequests = 0;
     m_requestsPerSecond = 0.0;
     if (Status status = m_simulator->start(); !status) {

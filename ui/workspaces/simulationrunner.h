@@ -65,7 +65,8 @@ signals:
     void policyApplied(bool ok, const QString& message);
     void previewReady(const fallback::ui::InvalidationPreview& preview);
     /// action, target, result, ok — the workspace stamps it into an ActivityRecord.
-    void activityDone(const QString& action, const QString& target, const QString& result, bool ok);
+    void activityDone(const QString& action, const QString& target, const QString& result, bool ok,
+                      bool simulated = false);
     void keyLookedUp(const fallback::ui::KeyReport& report);
     void keysListed(const QString& ns, const QStringList& ids);
 

@@ -45,6 +45,9 @@ struct ActivityRecord {
     QString target;     ///< `product`, `product:123`, `*`, ...
     QString result;     ///< `purged 42 entries`, `version 4`, or the error
     bool ok = true;
+    /// Happened inside a simulation (a scenario's scheduled event), not by
+    /// a person's hand: shown in the Activity tab, not written to the audit file.
+    bool simulated = false;
 };
 
 /// One tier's copy of a resource, for the Keys tab.
