@@ -332,6 +332,8 @@ void TestNamespacesPage::diffShowsYaml()
                                                        {QStringLiteral("a"), QStringLiteral("c"), QStringLiteral("d")});
     QCOMPARE(lines, (QStringList{QStringLiteral("  a"), QStringLiteral("- b"), QStringLiteral("  c"),
                                  QStringLiteral("+ d")}));
+    QCOMPARE(PolicyDiffView::lineDiff({QStringLiteral("x")}, {QStringLiteral("y")}),
+             (QStringList{QStringLiteral("- x"), QStringLiteral("+ y")}));
 }
 
 QTEST_MAIN(TestNamespacesPage)

@@ -79,10 +79,13 @@ private:
     std::unique_ptr<OverviewPage> m_page;
     std::unique_ptr<FakeWorkspace> m_workspace;
 
-    void attach(Workspace::Kind kind = Workspace::Kind::Local)
+    /// Attaches a fake workspace. A one-minute window draws one point per
+    /// second (longer ones are downsampled to the chart's pixel width).
+    void attach(Workspace::Kind kind = Workspace::Kind::Local, int window = 60)
     {
         m_workspace = std::make_unique<FakeWorkspace>(kind);
         m_page->setWorkspace(m_workspace.get());
+        m_page->setWindowSeconds(window);
     }
 
 private slots:
@@ -114,6 +117,7 @@ private slots:
 
     void seriesFilled()
     {
+        QCOMPARE(m_page->windowSeconds(), 300); // the default
         attach();
         m_workspace->push(makeSnapshot(0, 120));
         QTRY_VERIFY(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("edge_cache")) > 0);
@@ -127,9 +131,9 @@ private slots:
         }
         QCOMPARE(m_page->seriesPointCount(QStringLiteral("nope"), QStringLiteral("edge_cache")), -1);
         QCOMPARE(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("nope")), -1);
-        // The default window is 5 minutes, x in seconds before the last one.
+        // x is in seconds before the last complete one.
         const TimeChart* requests = m_page->chart(QStringLiteral("requests"));
-        QCOMPARE(requests->xMin(), -300.0);
+        QCOMPARE(requests->xMin(), -60.0);
         QCOMPARE(requests->xMax(), 0.0);
         QCOMPARE(m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("edge_cache")).back().x(), 0.0);
         // The cards show the totals.
@@ -150,7 +154,7 @@ private slots:
         for (int b = 0; b < bands.size(); ++b) {
             expected += double(kServed[std::size_t(b)]);
             const QList<QPointF> upper = m_page->seriesPoints(QStringLiteral("requests"), bands[b]);
-            QCOMPARE(upper.size(), 200);
+            QCOMPARE(upper.size(), 60);
             for (const QPointF& p : upper)
                 QCOMPARE(p.y(), expected);
         }
@@ -186,31 +190,33 @@ private slots:
         QCOMPARE(paused.count(), 2);
         const QList<QPointF> after =
             m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("edge_cache"));
-        QCOMPARE(after.size(), 90);
+        QCOMPARE(after.size(), 60);
         QCOMPARE(after.back().y(), 100.0);
     }
 
     void hoverPausesChart()
     {
         attach();
-        m_workspace->push(makeSnapshot(0, 60));
+        m_workspace->push(makeSnapshot(0, 60, 50));
         QTRY_VERIFY(!m_page->isShowingEmptyState());
-        TimeChart* chart = m_page->chart(QStringLiteral("origin"));
+        TimeChart* chart = m_page->chart(QStringLiteral("requests"));
+        const QList<QPointF> before = chart->drawnPoints(QStringLiteral("edge_cache"));
         const QPointF inside(20, 20);
         QEnterEvent enter(inside, inside, chart->mapToGlobal(inside));
         QCoreApplication::sendEvent(chart, &enter);
         QVERIFY(chart->isHoverPaused());
+        QVERIFY(!m_page->chart(QStringLiteral("origin"))->isPaused()); // only the one hovered
         auto* label = chart->findChild<QLabel*>(QStringLiteral("pausedLabel"));
         QVERIFY(label && label->isVisible());
-        const int count = m_page->seriesPointCount(QStringLiteral("origin"), QStringLiteral("coalesced"));
-        m_workspace->push(makeSnapshot(60, 70));
-        QTRY_VERIFY(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("edge_cache")) == 70);
-        QCOMPARE(m_page->seriesPointCount(QStringLiteral("origin"), QStringLiteral("coalesced")), count);
+        const int refreshes = m_page->refreshCount();
+        m_workspace->push(makeSnapshot(60, 70, 100));
+        QTRY_VERIFY(m_page->refreshCount() > refreshes);
+        QCOMPARE(chart->drawnPoints(QStringLiteral("edge_cache")), before);
         QEvent leave(QEvent::Leave);
         QCoreApplication::sendEvent(chart, &leave);
         QVERIFY(!chart->isPaused());
         QVERIFY(!label->isVisible());
-        QCOMPARE(m_page->seriesPointCount(QStringLiteral("origin"), QStringLiteral("coalesced")), 70);
+        QCOMPARE(chart->drawnPoints(QStringLiteral("edge_cache")).back().y(), 100.0);
     }
 
     void refreshIsThrottled()
@@ -246,9 +252,19 @@ private slots:
         s.newPoints.erase(s.newPoints.begin() + 20, s.newPoints.begin() + 30); // no answer for 10 s
         m_workspace->push(std::move(s));
         QTRY_VERIFY(!m_page->isShowingEmptyState());
+        // Seconds 20-29 are x -39 to -30: the stack drops out there, going
+        // straight down at x -40 and up at x -29.
         const QList<QPointF> top = m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("failed"));
-        QCOMPARE(top.size(), 60);
-        QCOMPARE(top[25].y(), 0.0); // the stack drops out
+        QCOMPARE(top.size(), 50 + 2);
+        int zeros = 0;
+        for (const QPointF& p : top) {
+            QVERIFY(p.x() < -39 || p.x() > -30);
+            if (p.y() == 0.0) {
+                ++zeros;
+                QVERIFY(p.x() == -40.0 || p.x() == -29.0);
+            }
+        }
+        QCOMPARE(zeros, 2);
         QVERIFY(m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("no data")) > 0);
         const TimeChart* latency = m_page->chart(QStringLiteral("latency"));
         QVERIFY(std::isnan(latency->drawnPoints(QStringLiteral("edge_kv p50"))[25].y()));
@@ -305,7 +321,7 @@ private slots:
 
     void exportCsv()
     {
-        attach();
+        attach(Workspace::Kind::Local, 300);
         m_workspace->push(makeSnapshot(0, 100));
         QTRY_VERIFY(!m_page->isShowingEmptyState());
         QTemporaryDir dir;
@@ -313,25 +329,34 @@ private slots:
         QVERIFY(m_page->exportCsv(path));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
-        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 101); // header + one row per second held
+        const QStringList lines =
+            QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        // Header, then one row per second held (never downsampled, nothing
+        // invented before the first second).
+        QCOMPARE(lines.size(), 101);
         QVERIFY(lines[0].startsWith(QStringLiteral("second,served_edge_cache,served_edge_kv")));
-        QVERIFY(lines[0].contains(QStringLiteral("stale_served")));
         const QStringList header = lines[0].split(QLatin1Char(','));
         const QStringList first = lines[1].split(QLatin1Char(','));
         QCOMPARE(first.size(), header.size());
         QCOMPARE(first[0], QStringLiteral("0"));
         QCOMPARE(first[1], QStringLiteral("50"));
         QCOMPARE(first[header.indexOf(QStringLiteral("stale_served"))], QStringLiteral("7"));
+        QCOMPARE(first[header.indexOf(QStringLiteral("edge_kv_p99_ms"))], QStringLiteral("45"));
+        QCOMPARE(lines.back().section(QLatin1Char(','), 0, 0), QStringLiteral("99"));
 
+        // One chart: what it draws, bands as their own values.
         const QString chartPath = dir.filePath(QStringLiteral("requests.csv"));
-        QVERIFY(m_page->chart(QStringLiteral("requests"))->exportCsv(chartPath, QStringLiteral("seconds")));
+        QVERIFY(m_page->chart(QStringLiteral("requests"))
+                    ->exportCsv(chartPath, QStringLiteral("seconds")));
         QFile chartFile(chartPath);
         QVERIFY(chartFile.open(QIODevice::ReadOnly | QIODevice::Text));
-        const QStringList chartLines = QString::fromUtf8(chartFile.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-        QCOMPARE(chartLines.size(), 101);
-        QVERIFY(chartLines[0].startsWith(QStringLiteral("seconds,edge_cache,edge_kv,origin,client_cache,failed")));
-        QVERIFY(chartLines[1].startsWith(QStringLiteral("-99,50,20,10,5,3,7"))); // bands unsummed
+        const QStringList chartLines =
+            QString::fromUtf8(chartFile.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(chartLines.size(),
+                 1 + m_page->seriesPointCount(QStringLiteral("requests"), QStringLiteral("failed")));
+        QVERIFY(chartLines[0].startsWith(
+            QStringLiteral("seconds,edge_cache,edge_kv,origin,client_cache,failed,stale")));
+        QCOMPARE(chartLines[1].section(QLatin1Char(','), 1), QStringLiteral("50,20,10,5,3,7"));
     }
 };
 

@@ -72,7 +72,8 @@ TimeChart::TimeChart(const QString& title, QWidget* parent) : QWidget(parent), m
     m_chart->setTitle(title);
     m_chart->setAnimationOptions(QChart::NoAnimation);
     m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_chart->setMargins(QMargins(4, 2, 8, 2));
+    // Room on the right for the last x label ("now"), centred on the edge.
+    m_chart->setMargins(QMargins(4, 2, 18, 2));
     m_chart->setBackgroundRoundness(0);
     m_chart->layout()->setContentsMargins(0, 0, 0, 0);
 
@@ -227,7 +228,7 @@ void TimeChart::buildSeriesObjects()
     for (QAbstractSeries* drawn : order) {
         m_chart->addSeries(drawn);
         drawn->attachAxis(m_xAxis);
-        drawn->attachAxis(m_yAxis);
+        drawn->attachAxis(yAxis());
     }
     for (const auto& series : m_series) {
         styleSeries(*series);
@@ -239,7 +240,7 @@ void TimeChart::buildSeriesObjects()
         showLegendFor(m_chart, series->proxy ? series->proxy : drawn,
                       series->visible && series->inLegend);
         if (!series->stacked)
-            series->line->replace(series->shown);
+            series->line->replace(toDrawn(series->shown));
     }
     if (m_gapShade) {
         styleSeries(*m_gapShade);
@@ -270,9 +271,55 @@ bool TimeChart::isSeriesVisible(const QString& name) const
     return series && series->visible;
 }
 
+QAbstractAxis* TimeChart::yAxis() const
+{
+    return m_yLogAxis ? static_cast<QAbstractAxis*>(m_yLogAxis)
+                      : static_cast<QAbstractAxis*>(m_yAxis);
+}
+
+void TimeChart::setYLogarithmic(bool on, double floor)
+{
+    m_yFloor = floor > 0 ? floor : 0.1;
+    if (on == bool(m_yLogAxis))
+        return;
+    destroySeriesObjects(); // series are attached to the y axis
+    QAbstractAxis* old = yAxis();
+    m_chart->removeAxis(old);
+    if (on) {
+        // Qt's log axis drops a whole series on one NaN or zero, and NaN is
+        // how a gap is drawn: plot log10 of the value on a linear axis
+        // instead, labelled by decade.
+        m_yLogAxis = new QCategoryAxis;
+        m_yLogAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        m_yLogAxis->setTitleText(m_yAxis->titleText());
+        m_chart->addAxis(m_yLogAxis, Qt::AlignLeft);
+        m_yAxis->setParent(this); // kept for its settings, off the chart
+    } else {
+        m_chart->addAxis(m_yAxis, Qt::AlignLeft);
+        delete m_yLogAxis;
+        m_yLogAxis = nullptr;
+    }
+    m_logDecades = {0, 0};
+    applyTheme();
+    m_dirty = true;
+}
+
+QList<QPointF> TimeChart::toDrawn(const QList<QPointF>& values) const
+{
+    if (!m_yLogAxis)
+        return values;
+    QList<QPointF> drawn;
+    drawn.reserve(values.size());
+    for (const QPointF& p : values)
+        drawn.append(QPointF(p.x(), std::isnan(p.y()) ? p.y() : std::log10(std::max(p.y(), m_yFloor))));
+    return drawn;
+}
+
 void TimeChart::setYTitle(const QString& title)
 {
     m_yAxis->setTitleText(title);
+    if (m_yLogAxis)
+        m_yLogAxis->setTitleText(title);
 }
 
 void TimeChart::setYLabelFormat(const QString& printfFormat)
@@ -338,7 +385,7 @@ void TimeChart::flush()
         if (series->stacked)
             stackChanged = true;
         else
-            series->line->replace(series->shown);
+            series->line->replace(toDrawn(series->shown));
     }
     if (stackChanged || m_gapShade)
         restack();
@@ -374,15 +421,25 @@ void TimeChart::restack()
     std::vector<double> running(static_cast<std::size_t>(count), 0.0);
     QList<QPointF> upper;
     for (Series* band : bands) {
-        upper.resize(count);
+        upper.clear();
+        upper.reserve(count + 2);
         for (qsizetype i = 0; i < count; ++i) {
-            const auto k = std::size_t(i);
-            const double y = i < band->shown.size() ? band->shown[i].y() : 0.0;
-            if (gap[k])
-                running[k] = 0.0;
-            else if (band->visible)
-                running[k] += y;
-            upper[i] = QPointF((*xs)[i].x(), running[k]);
+            if (!gap[std::size_t(i)]) {
+                const double y = i < band->shown.size() ? band->shown[i].y() : 0.0;
+                if (band->visible)
+                    running[std::size_t(i)] += y;
+                upper.append(QPointF((*xs)[i].x(), running[std::size_t(i)]));
+                continue;
+            }
+            // A run of gaps: the stack drops straight down at the last
+            // point with data and rises straight up at the next one, rather
+            // than sloping into a zero that was never measured.
+            qsizetype j = i;
+            while (j + 1 < count && gap[std::size_t(j + 1)])
+                ++j;
+            upper.append(QPointF((*xs)[i > 0 ? i - 1 : i].x(), 0.0));
+            upper.append(QPointF((*xs)[j + 1 < count ? j + 1 : j].x(), 0.0));
+            i = j;
         }
         band->line->replace(upper);
     }
@@ -425,6 +482,27 @@ void TimeChart::updateYRange()
     }
     if (stackTop)
         consider(stackTop->points());
+    if (m_yLogAxis) {
+        // Whole decades from the floor to just above the largest value.
+        // From the floor's decade to a little above the largest value,
+        // rounded up to a third of a decade so that noise does not move it;
+        // a label on every whole decade.
+        const int low = int(std::floor(std::log10(m_yFloor)));
+        const double top3 = std::ceil(
+            3.0 * std::log10(std::max(top * 1.2, std::max(m_yMinimumMax, m_yFloor * 10))));
+        const int high = std::max(3 * (low + 1), int(top3)); // in thirds of a decade
+        m_yMax = std::pow(10.0, high / 3.0);
+        if (m_logDecades == std::pair<int, int>{low, high})
+            return;
+        m_logDecades = {low, high};
+        for (const QString& label : m_yLogAxis->categoriesLabels())
+            m_yLogAxis->remove(label);
+        m_yLogAxis->setStartValue(low - 1e-6);
+        for (int d = low; 3 * d <= high; ++d)
+            m_yLogAxis->append(QString::number(std::pow(10.0, d), 'g', 12), d);
+        m_yLogAxis->setRange(low, high / 3.0);
+        return;
+    }
     const auto [max, ticks] = niceRange(std::max(top * 1.08, m_yMinimumMax));
     m_yMax = max;
     if (m_yAxis->max() != max || m_yAxis->min() != 0.0)
@@ -532,8 +610,7 @@ void TimeChart::applyTheme()
     small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1.0));
     m_chart->legend()->setFont(small);
     m_chart->legend()->setLabelColor(palette().color(QPalette::Text));
-    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_xAxis),
-                                static_cast<QAbstractAxis*>(m_yAxis)}) {
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_xAxis), yAxis()}) {
         axis->setLabelsFont(small);
         axis->setTitleFont(small);
     }
@@ -549,7 +626,7 @@ void TimeChart::styleSeries(Series& series) const
     if (!series.line)
         return; // not built yet: styled when it is
     if (&series == m_gapShade.get()) {
-        QColor hatch = disabledColor(m_dark);
+        const QColor hatch = m_dark ? QColor(0x9a9a9a) : QColor(0x8c8c8c);
         series.area->setBrush(QBrush(hatch, Qt::BDiagPattern));
         series.area->setPen(Qt::NoPen);
         return;

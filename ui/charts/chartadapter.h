@@ -9,9 +9,11 @@
 #include <QWidget>
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
+class QAbstractAxis;
 class QAreaSeries;
 class QCategoryAxis;
 class QChart;
@@ -65,6 +67,10 @@ public:
     void setYLabelFormat(const QString& printfFormat); ///< default "%.0f"
     /// The y axis shows at least [0, value] (default 1).
     void setYMinimumMax(double value);
+    /// Logarithmic y (latency across tiers spans four decades): values
+    /// below `floor` are drawn at it, NaN still breaks the line. Lines only.
+    void setYLogarithmic(bool on, double floor = 0.1);
+    bool isYLogarithmic() const { return m_yLogAxis != nullptr; }
 
     // --- data ---------------------------------------------------------------
     /// Explicit x range; ticks label the x axis (empty: five plain ticks).
@@ -93,12 +99,13 @@ public:
     QString title() const { return m_title; }
     QStringList seriesNames() const;
     /// Points drawn for `name` (stacked: the band's upper edge, i.e. the
-    /// running sum); -1 when there is no such series.
+    /// running sum; logarithmic y: log10 of the value); -1 when there is
+    /// no such series.
     int pointCount(const QString& name) const;
     QList<QPointF> drawnPoints(const QString& name) const;
     double xMin() const { return m_xMin; }
     double xMax() const { return m_xMax; }
-    double yMax() const { return m_yMax; }
+    double yMax() const { return m_yMax; } ///< in data units, also on a log axis
     /// Width of the plot area in pixels: how many points are worth drawing.
     int plotWidth() const;
 
@@ -123,6 +130,8 @@ private:
     void destroySeriesObjects();
     void updateYRange();
     void applyXAxis();
+    QAbstractAxis* yAxis() const;
+    QList<QPointF> toDrawn(const QList<QPointF>& values) const;
     void placePausedLabel();
 
     QString m_title;
@@ -130,6 +139,9 @@ private:
     QChartView* m_view = nullptr;
     QCategoryAxis* m_xAxis = nullptr;
     QValueAxis* m_yAxis = nullptr;
+    QCategoryAxis* m_yLogAxis = nullptr; ///< set: y is log10, labelled by decade
+    double m_yFloor = 0.1;
+    std::pair<int, int> m_logDecades{0, 0};
     QLabel* m_pausedLabel = nullptr;
     std::vector<std::unique_ptr<Series>> m_series;
     std::unique_ptr<Series> m_gapShade;

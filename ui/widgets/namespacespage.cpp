@@ -171,7 +171,7 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     splitter->addWidget(m_view);
     splitter->addWidget(m_diffView);
     splitter->setStretchFactor(0, 3);
-    splitter->setSizes({420, 170});
+    splitter->setSizes({360, 200});
 
     m_summaryLabel = new QLabel(this);
     m_summaryLabel->setObjectName(QStringLiteral("summaryLabel"));

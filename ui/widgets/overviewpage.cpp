@@ -165,14 +165,16 @@ OverviewPage::OverviewPage(QWidget* parent) : QWidget(parent)
     m_requests->setYMinimumMax(5);
     m_requests->setYLabelFormat(QStringLiteral("%g"));
 
-    m_latency = new TimeChart(tr("Latency per tier (ms) \u2014 p50 solid, p99 dashed"));
+    m_latency = new TimeChart(tr("Latency per tier, ms (log scale) \u2014 p50 solid, p99 dashed"));
     for (TierId tier : kAllTiers) {
         m_latency->addLineSeries(nameOf(tier) + QStringLiteral(" p50"), tierColor(tier, dark),
                                  Qt::SolidLine, 1.0, nameOf(tier));
         m_latency->addLineSeries(nameOf(tier) + QStringLiteral(" p99"), tierColor(tier, dark),
                                  Qt::DashLine, 1.0, QStringLiteral("-"));
     }
-    m_latency->setYLabelFormat(QStringLiteral("%g"));
+    // Tiers sit decades apart (a client cache in 0.4 ms, an origin in 200):
+    // only a log scale shows them all.
+    m_latency->setYLogarithmic(true, 0.1);
 
     m_origin = new TimeChart(tr("Origin load per second"));
     m_origin->addLineSeries(QStringLiteral("origin fetches"), tierColor(TierId::Origin, dark),

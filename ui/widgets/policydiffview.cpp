@@ -128,10 +128,10 @@ QStringList PolicyDiffView::lineDiff(const QStringList& before, const QStringLis
         if (i < n && j < m && before[static_cast<qsizetype>(i)] == after[static_cast<qsizetype>(j)]) {
             out << QStringLiteral("  ") + before[static_cast<qsizetype>(i++)];
             ++j;
-        } else if (j < m && (i == n || common[i][j + 1] >= common[i + 1][j])) {
-            out << QStringLiteral("+ ") + after[static_cast<qsizetype>(j++)];
+        } else if (i < n && (j == m || common[i + 1][j] >= common[i][j + 1])) {
+            out << QStringLiteral("- ") + before[static_cast<qsizetype>(i++)]; // removals first, as diff(1)
         } else {
-            out << QStringLiteral("- ") + before[static_cast<qsizetype>(i++)];
+            out << QStringLiteral("+ ") + after[static_cast<qsizetype>(j++)];
         }
     }
     return out;
@@ -169,13 +169,32 @@ void PolicyDiffView::render()
             }
         }
     } else {
-        for (const QString& line : lineDiff(yamlLines(m_applied), yamlLines(m_edited))) {
-            if (line.startsWith(QLatin1Char('+')))
+        // Changed lines with one line of context and the `- name:` line of
+        // their namespace, so the eye lands on the changes, not the file.
+        const QStringList lines = lineDiff(yamlLines(m_applied), yamlLines(m_edited));
+        std::vector<bool> keep(static_cast<std::size_t>(lines.size()), false);
+        qsizetype nameLine = -1;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            if (lines[i].contains(QLatin1String("- name: ")))
+                nameLine = i;
+            if (lines[i].startsWith(QLatin1String("  ")))
+                continue;
+            for (qsizetype j : {nameLine, i - 1, i, i + 1})
+                if (j >= 0 && j < lines.size())
+                    keep[static_cast<std::size_t>(j)] = true;
+        }
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const QString& line = lines[i];
+            if (!keep[static_cast<std::size_t>(i)]) {
+                if (i > 0 && keep[static_cast<std::size_t>(i - 1)])
+                    html << span(QStringLiteral("  …"), colors.muted);
+            } else if (line.startsWith(QLatin1Char('+'))) {
                 html << span(line, colors.added);
-            else if (line.startsWith(QLatin1Char('-')))
+            } else if (line.startsWith(QLatin1Char('-'))) {
                 html << span(line, colors.removed);
-            else
+            } else {
                 html << line.toHtmlEscaped();
+            }
         }
     }
     m_text->setHtml(QStringLiteral("<pre style=\"margin:0\">") + html.join(QLatin1Char('\n'))
