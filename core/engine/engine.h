@@ -80,6 +80,16 @@ public:
     /// Starts a read of `ns` + `rid`; `done` is called once, possibly from
     /// within this call. `sizeHint` is passed to a simulated origin.
     void read(NamespaceId ns, ResourceId rid, ReadCallback done = {});
+    /// A read of `ns` + `rid` is coming soon: the caches may start loading
+    /// where its entry lives (the simulator looks a few requests ahead).
+    void prefetch(NamespaceId ns, ResourceId rid) const
+    {
+        const StoredKey key = storedKey(ns, rid);
+        for (int t = 0; t <= tierIndex(TierId::EdgeKv); ++t) {
+            if (m_tiers[t])
+                m_tiers[t]->prefetch(key);
+        }
+    }
     /// Validates and interns, then reads. Unknown namespace or bad id: error.
     Status read(std::string_view ns, std::string_view id, ReadCallback done);
 

@@ -145,8 +145,28 @@ bool Simulator::pullArrival()
         return true;
     if (m_sourceDone || !m_source)
         return false;
-    if ((m_requestLimit && m_issued >= *m_requestLimit) || !m_source->next(m_next) ||
-        (m_scenario.duration && m_next.time >= *m_scenario.duration)) {
+    if (m_requestLimit && m_issued >= *m_requestLimit) {
+        m_sourceDone = true;
+        return false;
+    }
+    while (m_aheadCount < kLookahead && !m_sourceEnded) {
+        SimRequest& slot = m_ahead[(m_aheadHead + m_aheadCount) % kLookahead];
+        if (!m_source->next(slot)) {
+            m_sourceEnded = true;
+            break;
+        }
+        ++m_aheadCount;
+        if (slot.op == TraceOp::Get)
+            m_engine->prefetch(slot.ns, slot.rid);
+    }
+    if (m_aheadCount == 0) {
+        m_sourceDone = true;
+        return false;
+    }
+    m_next = m_ahead[m_aheadHead];
+    m_aheadHead = (m_aheadHead + 1) % kLookahead;
+    --m_aheadCount;
+    if (m_scenario.duration && m_next.time >= *m_scenario.duration) {
         m_sourceDone = true;
         return false;
     }
@@ -238,14 +258,14 @@ Status Simulator::run(const std::function<void(double)>& progress)
 
 void Simulator::handle(const SimEvent& event)
 {
-    switch (event.kind) {
-    case SimEventKind::EngineOp: m_engine->resume(event.payload); break;
+    switch (event.kind()) {
+    case SimEventKind::EngineOp: m_engine->resume(event.value()); break;
     case SimEventKind::ScenarioEvent:
-        applyScenarioEvent(m_scenario.events[event.payload], m_eventResources[event.payload]);
+        applyScenarioEvent(m_scenario.events[event.value()], m_eventResources[event.value()]);
         break;
     case SimEventKind::FaultEnd: {
-        const auto tier = static_cast<TierId>(event.payload & 0xff);
-        const auto action = static_cast<EventAction>(event.payload >> 8);
+        const auto tier = static_cast<TierId>(event.value() & 0xff);
+        const auto action = static_cast<EventAction>(event.value() >> 8);
         if (SimulatedBehaviour* b = behaviour(tier)) {
             if (action == EventAction::Down)
                 b->faults().down = false;

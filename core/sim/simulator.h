@@ -8,6 +8,7 @@
 #include "tiers/simulatedtier.h"
 #include "util/result.h"
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -91,6 +92,13 @@ private:
     std::optional<std::uint64_t> m_requestLimit;
     SimRequest m_next;
     bool m_haveNext = false;
+    /// The next requests, pulled early so their cache entries are prefetched
+    /// while earlier requests run: hash-table look-ups are the hot path's
+    /// main cost, and they are cache misses.
+    static constexpr std::size_t kLookahead = 16;
+    std::array<SimRequest, kLookahead> m_ahead{};
+    std::size_t m_aheadHead = 0, m_aheadCount = 0;
+    bool m_sourceEnded = false;
     bool m_sourceDone = false;
     bool m_started = false;
     bool m_finished = false;

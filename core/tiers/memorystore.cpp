@@ -8,7 +8,10 @@ MemoryStore::MemoryStore(Capacity capacity, EvictionKind eviction)
     : m_capacity(capacity), m_eviction(makeEvictionPolicy(eviction)), m_index(kNoStoredKey)
 {
     if (capacity.entries > 0 && capacity.entries < (1u << 24)) {
-        m_index.reserve(capacity.entries + 1);
+        // A bounded store sizes its table once, at most half full: evictions
+        // erase on every insert, and backward-shift erase walks the whole
+        // probe cluster, which stays short only at low load.
+        m_index.reserve(2 * capacity.entries + 1);
         m_slotKeys.reserve(capacity.entries + 1);
     }
 }

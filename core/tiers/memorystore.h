@@ -30,6 +30,7 @@ public:
     /// capacity is not stored (returns false).
     bool put(const StoredKey& key, const Entry& entry);
     bool erase(const StoredKey& key);
+    void prefetch(const StoredKey& key) const { m_index.prefetch(key); }
 
     std::size_t purge(const PurgeScope& scope);
     std::size_t countMatching(const PurgeScope& scope) const;

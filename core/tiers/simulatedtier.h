@@ -69,6 +69,7 @@ public:
         m_store.forEach(visit);
     }
     TierUsage usage() const override { return m_store.usage(); }
+    void prefetch(const StoredKey& key) const override { m_store.prefetch(key); }
 
     SimulatedBehaviour& behaviour() { return m_behaviour; }
     /// Applies a new spec; a changed capacity evicts at once.

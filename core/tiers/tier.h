@@ -71,6 +71,9 @@ public:
     /// Calls `visit` for stored keys until it returns false (lazy listing).
     virtual void forEachKey(const std::function<bool(const StoredKey&, const Entry&)>& visit) const = 0;
     virtual TierUsage usage() const = 0;
+    /// A hint that `key` will be looked up soon; in-memory tiers start
+    /// loading its cache line. Never required for correctness.
+    virtual void prefetch(const StoredKey& key) const { (void)key; }
 };
 
 } // namespace fallback

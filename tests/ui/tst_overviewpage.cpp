@@ -1,6 +1,6 @@
 #include "fakeworkspace.h"
 
-#include "charts/chartadapter.h"
+#include "charts/timechart.h"
 #include "widgets/overviewpage.h"
 #include "widgets/sparkline.h"
 #include "widgets/tiercard.h"

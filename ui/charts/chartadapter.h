@@ -1,160 +1,87 @@
 #pragma once
 
 #include <QColor>
+#include <QFont>
 #include <QList>
 #include <QPair>
+#include <QPalette>
 #include <QPointF>
 #include <QString>
-#include <QStringList>
-#include <QWidget>
 
 #include <memory>
-#include <utility>
 #include <vector>
 
-QT_BEGIN_NAMESPACE
-class QAbstractAxis;
-class QAreaSeries;
-class QCategoryAxis;
-class QChart;
-class QChartView;
-class QLabel;
-class QValueAxis;
-QT_END_NAMESPACE
+class QWidget;
 
 namespace fallback::ui {
 
-/// A time chart: the only class that touches Qt Charts (deprecated from Qt
-/// 6.10, SPEC §8), so another chart library can replace it behind this API.
+/// The only code that includes Qt Charts (deprecated from Qt 6.10, SPEC
+/// §8): it draws what TimeChart computed into a QChartView, and nothing
+/// else. Replacing the chart library means rewriting this class alone.
 ///
-/// Named series are either lines (NaN y values break the line: a gap) or
-/// bands of one stacked area, stacked in the order they were added (NaN in
-/// any band marks the x as "no data": the stack drops to zero there and an
-/// optional hatched "no data" band covers it). Feed it with setSeriesData()
-/// for each series, then flush() once: the stack is summed, the y axis
-/// re-ranged with headroom and every changed Qt series is replaced in bulk
-/// (QXYSeries::replace, never point by point). The x range is explicit.
-///
-/// While paused - on demand, or while the pointer is over the chart - data
-/// is kept but not drawn; resuming draws the latest. GUI thread only.
-class TimeChart : public QWidget {
-    Q_OBJECT
-
+/// Series are addressed by index, in the order given to build(): lines
+/// (NaN breaks a line) and stacked bands (given their running sums, filled
+/// from the baseline), plus an optional hatched "no data" shade. Data goes
+/// in with QXYSeries::replace(), in bulk; animations are off, antialiasing
+/// on. GUI thread only.
+class ChartAdapter {
 public:
-    /// x tick: value and label, e.g. {-60, "-1m"}.
     using Tick = QPair<double, QString>;
+    struct SeriesSpec {
+        QString label;  ///< legend text
+        QColor color;
+        Qt::PenStyle style = Qt::SolidLine;
+        qreal width = 1.0;
+        bool stacked = false;
+    };
 
-    explicit TimeChart(const QString& title, QWidget* parent = nullptr);
-    ~TimeChart() override;
+    /// Creates the chart view as a child of `parent` (see view()).
+    ChartAdapter(const QString& title, QWidget* parent);
+    ~ChartAdapter();
+    ChartAdapter(const ChartAdapter&) = delete;
+    ChartAdapter& operator=(const ChartAdapter&) = delete;
 
-    // --- set-up (before data) ---------------------------------------------
-    /// `width` in pixels: lines up to 1 px take the raster engine's fast
-    /// path, wider ones cost several times more to paint.
-    /// `legendLabel`: the text in the legend (default: the name); a
-    /// "-" hides the series from the legend (e.g. p99 next to its p50).
-    void addLineSeries(const QString& name, const QColor& color,
-                       Qt::PenStyle style = Qt::SolidLine, qreal width = 1.0,
-                       const QString& legendLabel = {});
-    /// A band of the stacked area, on top of the bands added before it.
-    void addStackedSeries(const QString& name, const QColor& color);
-    /// Adds the hatched "no data" band over x values where a stacked band is
-    /// NaN; its legend entry (default "no data") shows only while there is a gap.
-    void setGapShading(bool enabled, const QString& name = {});
-    /// Hides a series and its legend entry (e.g. a disabled tier's line).
-    void setSeriesVisible(const QString& name, bool visible);
-    bool isSeriesVisible(const QString& name) const;
+    QWidget* view() const;
+
+    /// Creates every series afresh (any drawn before are dropped);
+    /// `gapShadeLabel` empty: no gap shade.
+    void build(const std::vector<SeriesSpec>& specs, const QString& gapShadeLabel);
+    bool isBuilt() const { return m_built; }
+    /// Drops every series (before the y axis type changes).
+    void clear();
+
+    void replace(std::size_t index, const QList<QPointF>& points);
+    int count(std::size_t index) const;
+    QList<QPointF> points(std::size_t index) const;
+    void setVisible(std::size_t index, bool visible, bool inLegend);
+    /// The outline of the "no data" shade; its legend entry shows while it
+    /// is not empty.
+    void setGapShade(const QList<QPointF>& outline);
+    QList<QPointF> gapShade() const;
+
+    void setXAxis(double min, double max, const QList<Tick>& ticks);
+    /// A linear y axis from 0 to `max`, or a log10 one labelled by decade
+    /// (y values are then log10 already). Switching clears the series.
+    void setYLogarithmic(bool on);
+    void setYLinear(double max, int tickCount);
+    void setYLog(int lowDecade, double top);
+    void setYLabelFormat(const QString& printfFormat);
     void setYTitle(const QString& title);
-    void setYLabelFormat(const QString& printfFormat); ///< default "%.0f"
-    /// The y axis shows at least [0, value] (default 1).
-    void setYMinimumMax(double value);
-    /// Logarithmic y (latency across tiers spans four decades): values
-    /// below `floor` are drawn at it, NaN still breaks the line. Lines only.
-    void setYLogarithmic(bool on, double floor = 0.1);
-    bool isYLogarithmic() const { return m_yLogAxis != nullptr; }
 
-    // --- data ---------------------------------------------------------------
-    /// Explicit x range; ticks label the x axis (empty: five plain ticks).
-    void setXRange(double min, double max, const QList<Tick>& ticks = {});
-    /// The new points of one series; drawn at the next flush(). Stacked
-    /// bands must share x values, in the same order.
-    void setSeriesData(const QString& name, const QList<QPointF>& points);
-    /// Draws what changed since the last flush, unless paused.
-    void flush();
-    /// Drops every series' points.
-    void clearData();
-
-    // --- pause -------------------------------------------------------------
-    void setPaused(bool paused); ///< on demand (the page's pause button)
-    bool isPaused() const { return m_userPaused || m_hoverPaused; }
-    bool isUserPaused() const { return m_userPaused; }
-    bool isHoverPaused() const { return m_hoverPaused; }
-
-    // --- export ------------------------------------------------------------
-    bool exportPng(const QString& path);
-    /// Header `xHeader,<series>...`, one row per x; stacked bands as their
-    /// own values (not summed); NaN as an empty cell. What is drawn.
-    bool exportCsv(const QString& path, const QString& xHeader = QStringLiteral("x")) const;
-
-    // --- inspection (tests, page) -------------------------------------------
-    QString title() const { return m_title; }
-    QStringList seriesNames() const;
-    /// Points drawn for `name` (stacked: the band's upper edge, i.e. the
-    /// running sum; logarithmic y: log10 of the value); -1 when there is
-    /// no such series.
-    int pointCount(const QString& name) const;
-    QList<QPointF> drawnPoints(const QString& name) const;
-    double xMin() const { return m_xMin; }
-    double xMax() const { return m_xMax; }
-    double yMax() const { return m_yMax; } ///< in data units, also on a log axis
-    /// Width of the plot area in pixels: how many points are worth drawing.
+    /// Light or dark theme from the palette, our colours on top.
+    void applyPalette(const QPalette& palette, const QFont& font);
+    /// Width of the plot area in pixels (0 before the first layout).
     int plotWidth() const;
 
-signals:
-    void pausedChanged(bool paused);
-
-protected:
-    void enterEvent(QEnterEvent* event) override;
-    void leaveEvent(QEvent* event) override;
-    void changeEvent(QEvent* event) override;
-    void resizeEvent(QResizeEvent* event) override;
-
 private:
-    struct Series;
+    struct Drawn;
+    void style(Drawn& drawn) const;
 
-    Series* find(const QString& name) const;
-    void applyTheme();
-    void styleSeries(Series& series) const;
-    void updatePaused(bool wasPaused);
-    void restack();
-    void buildSeriesObjects();
-    void destroySeriesObjects();
-    void updateYRange();
-    void applyXAxis();
-    QAbstractAxis* yAxis() const;
-    QList<QPointF> toDrawn(const QList<QPointF>& values) const;
-    void placePausedLabel();
-
-    QString m_title;
-    QChart* m_chart = nullptr;
-    QChartView* m_view = nullptr;
-    QCategoryAxis* m_xAxis = nullptr;
-    QValueAxis* m_yAxis = nullptr;
-    QCategoryAxis* m_yLogAxis = nullptr; ///< set: y is log10, labelled by decade
-    double m_yFloor = 0.1;
-    std::pair<int, int> m_logDecades{0, 0};
-    QLabel* m_pausedLabel = nullptr;
-    std::vector<std::unique_ptr<Series>> m_series;
-    std::unique_ptr<Series> m_gapShade;
-    QString m_gapShadeName;
-    QList<Tick> m_ticks;
-    double m_xMin = 0, m_xMax = 1;
-    bool m_xDirty = true;
-    double m_yMax = 1, m_yMinimumMax = 1;
-    bool m_dirty = false;
-    bool m_needsBuild = true;
-    bool m_userPaused = false;
-    bool m_hoverPaused = false;
-    bool m_dark = false;
+    struct Private;
+    std::unique_ptr<Private> d;
+    std::vector<std::unique_ptr<Drawn>> m_drawn;
+    std::unique_ptr<Drawn> m_shade;
+    bool m_built = false;
 };
 
 } // namespace fallback::ui

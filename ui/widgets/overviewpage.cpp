@@ -1,6 +1,6 @@
 #include "widgets/overviewpage.h"
 
-#include "charts/chartadapter.h"
+#include "charts/timechart.h"
 #include "charts/chartcolors.h"
 #include "widgets/tiercard.h"
 
@@ -234,6 +234,7 @@ void OverviewPage::setWorkspace(Workspace* workspace)
         disconnect(m_connection);
     m_workspace = workspace;
     m_history.clear();
+    ++m_dataVersion;
     m_latest.reset();
     m_enabled = {};
     for (TimeChart* chart : {m_requests, m_latency, m_origin})
@@ -265,6 +266,8 @@ void OverviewPage::onSnapshot(const SnapshotPtr& snapshot)
     if (snapshot->seriesReset)
         m_history.clear();
     m_history.append(snapshot->newPoints);
+    if (snapshot->seriesReset || !snapshot->newPoints.empty())
+        ++m_dataVersion;
     m_latest = snapshot;
     scheduleRefresh();
 }
@@ -342,7 +345,8 @@ void OverviewPage::refreshCharts()
     const std::int64_t edge = edgeSecond();
     const std::pair<const QString&, TimeChart*> charts[] = {
         {kRequests, m_requests}, {kLatency, m_latency}, {kOrigin, m_origin}};
-    for (const auto& [key, chart] : charts) {
+    for (std::size_t c = 0; c < std::size(charts); ++c) {
+        const auto& [key, chart] = charts[c];
         if (chart->isPaused())
             continue; // resuming refreshes again
         SeriesHistory::Window window;
@@ -352,11 +356,17 @@ void OverviewPage::refreshCharts()
         // the cost of a refresh grows with the points (bench_overview).
         window.maxPoints = std::clamp(chart->plotWidth() / kPixelsPerPoint, 60, kMaxPoints);
         window.xOrigin = double(edge);
-        for (const ChartLine& line : chartLines()) {
-            if (line.chart == key)
-                chart->setSeriesData(line.series, m_history.extract(line.metric, window));
+        // Snapshots come ten times a second, seconds once a second (at 1x):
+        // most refreshes have nothing new to draw.
+        const DrawnKey drawn{m_dataVersion, edge, m_windowSeconds, window.maxPoints};
+        if (drawn != m_drawn[c]) {
+            m_drawn[c] = drawn;
+            for (const ChartLine& line : chartLines()) {
+                if (line.chart == key)
+                    chart->setSeriesData(line.series, m_history.extract(line.metric, window));
+            }
         }
-        chart->flush();
+        chart->flush(); // cheap when nothing was set
     }
 }
 

@@ -111,6 +111,17 @@ private:
     QComboBox* m_windowBox = nullptr;
     QToolButton* m_pauseButton = nullptr;
 
+    /// What a chart last drew: it is redrawn only when this changes.
+    struct DrawnKey {
+        quint64 dataVersion = 0;
+        std::int64_t edge = 0;
+        int window = 0;
+        int maxPoints = 0;
+        bool operator==(const DrawnKey&) const = default;
+    };
+    quint64 m_dataVersion = 1; ///< bumped by every snapshot with new points
+    std::array<DrawnKey, 3> m_drawn{};
+
     QTimer m_refreshTimer; ///< single shot
     QElapsedTimer m_sinceRefresh;
     int m_refreshCount = 0;
