@@ -21,3 +21,19 @@ echo "== simulator: synthetic workload through four tiers"
 "$build/bench/bench_simulate" bench/bench.scenario.yaml --repeat 1
 echo "== engine: in-memory hit path"
 "$build/bench/bench_engine" 100000 20000000
+
+if [[ -x "$build/bench/bench_gui" ]]; then
+  export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+  long="$work/demo2h.scenario.yaml"
+  sed "s/^duration: 10m/duration: 2h/; s|^policy: demo.policy.yaml|policy: $PWD/resources/examples/demo.policy.yaml|" \
+    resources/examples/demo.scenario.yaml > "$long"
+  echo "== console: GUI thread gaps while the demo (2 h variant) runs at max speed for 10 s"
+  "$build/bench/bench_gui" "$long" 10 2>/dev/null
+  echo "== console: one Overview refresh with a 1 h window (data update + paint)"
+  "$build/bench/bench_overview" 300 2>/dev/null | tail -4
+  echo "== console: start-up to a drawn window"
+  for i in 1 2 3; do
+    "$build/app/console/fallback-console" --print-startup-time --screenshot "$work/startup.png" 2>&1 |
+      grep startup_ms
+  done
+fi
