@@ -9,25 +9,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include "benchutil.h"
+
 #include <cstring>
 #include <fstream>
 #include <string>
 
-namespace {
-
-/// Peak resident set of this process, in MiB (VmHWM).
-double peakRssMiB()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    }
-    return 0.0;
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {
@@ -79,7 +66,7 @@ int main(int argc, char** argv)
     std::printf("workload: %s\n", tracePath.empty() ? "synthetic (scenario)" : tracePath.c_str());
     std::printf("requests: %llu\n", static_cast<unsigned long long>(requests));
     std::printf("best_requests_per_second: %.0f\n", best);
-    std::printf("peak_rss_mib: %.1f\n", peakRssMiB());
+    std::printf("peak_rss_mib: %.1f\n", fallback::bench::peakRssMiB());
     std::printf("edge_cache_hit_rate: %.4f\n", summary.stats.tiers[0].hitRate());
     std::printf("origin_fetches: %llu\n",
                 static_cast<unsigned long long>(summary.stats.requests.originFetches));

@@ -11,26 +11,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include "benchutil.h"
+
 #include <cstring>
 #include <fstream>
 #include <string>
 
-namespace {
-
-/// Peak resident set of this process, in MiB (VmHWM): shows that memory
-/// does not grow with the trace.
-double peakRssMiB()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    }
-    return 0.0;
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {
@@ -77,7 +63,7 @@ int main(int argc, char** argv)
     std::printf("seconds: %.4f\n", best);
     std::printf("lines/s: %.0f\n", double(lines) / best);
     std::printf("MB/s: %.1f\n", double(bytes) / 1e6 / best);
-    std::printf("peak_rss_mib: %.1f\n", peakRssMiB());
+    std::printf("peak_rss_mib: %.1f\n", fallback::bench::peakRssMiB());
     std::printf("checksum: %llu\n", static_cast<unsigned long long>(checksum));
     return 0;
 }

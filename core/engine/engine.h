@@ -160,6 +160,7 @@ private:
     void backfill(const StoredKey& key, const Entry& entry, TierId from);
 
     // write path (enginewrite.cpp)
+    void startWrite(NamespaceId ns, ResourceId rid, Entry entry, bool isDelete, WriteCallback done);
     void resumeWrite(std::uint32_t index);
     void writeToKv(std::uint32_t index);
     void finishWrite(std::uint32_t index, WriteResult result);

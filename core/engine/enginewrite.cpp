@@ -12,6 +12,17 @@ namespace fallback {
 
 void Engine::write(NamespaceId ns, ResourceId rid, Entry entry, WriteCallback done)
 {
+    startWrite(ns, rid, std::move(entry), false, std::move(done));
+}
+
+void Engine::remove(NamespaceId ns, ResourceId rid, WriteCallback done)
+{
+    startWrite(ns, rid, Entry{}, true, std::move(done));
+}
+
+void Engine::startWrite(NamespaceId ns, ResourceId rid, Entry entry, bool isDelete,
+                        WriteCallback done)
+{
     const NamespacePolicy* policy = namespacePolicy(ns);
     if (!policy) {
         if (done)
@@ -19,7 +30,7 @@ void Engine::write(NamespaceId ns, ResourceId rid, Entry entry, WriteCallback do
         return;
     }
     const Micros now = m_scheduler.now();
-    if (entry.size > policy->maxObjectSize) {
+    if (!isDelete && entry.size > policy->maxObjectSize) {
         m_stats.add(now, ns, &RequestCounters::tooLarge);
         if (done) {
             done(WriteResult{false,
@@ -36,6 +47,7 @@ void Engine::write(NamespaceId ns, ResourceId rid, Entry entry, WriteCallback do
     op = WriteOp{};
     op.key = storedKey(ns, rid);
     op.entry = std::move(entry);
+    op.isDelete = isDelete;
     op.start = now;
     op.active = true;
     op.done = std::move(done);
@@ -48,38 +60,7 @@ void Engine::write(NamespaceId ns, ResourceId rid, Entry entry, WriteCallback do
         return;
     }
     op.stage = WriteOp::Stage::Origin;
-    op.pending = origin->put(op.key, op.entry, now);
-    if (!m_scheduler.suspendAfterCall(token(OpKind::Write, index), op.pending.latency))
-        resumeWrite(index);
-}
-
-void Engine::remove(NamespaceId ns, ResourceId rid, WriteCallback done)
-{
-    const NamespacePolicy* policy = namespacePolicy(ns);
-    if (!policy) {
-        if (done)
-            done(WriteResult{false, {"unknown_namespace", "namespace is not in the policy"}, 0});
-        return;
-    }
-    const Micros now = m_scheduler.now();
-    const std::uint32_t index = allocWrite();
-    WriteOp& op = m_writes[index];
-    op = WriteOp{};
-    op.key = storedKey(ns, rid);
-    op.isDelete = true;
-    op.start = now;
-    op.active = true;
-    op.done = std::move(done);
-    m_stats.add(now, ns, &RequestCounters::writes);
-
-    Tier* origin = m_tiers[tierIndex(TierId::Origin)];
-    if (!origin) {
-        m_stats.add(now, ns, &RequestCounters::writeFailures);
-        finishWrite(index, WriteResult{false, {"origin_failed", "the origin tier is disabled"}, 0});
-        return;
-    }
-    op.stage = WriteOp::Stage::Origin;
-    op.pending = origin->erase(op.key, now);
+    op.pending = isDelete ? origin->erase(op.key, now) : origin->put(op.key, op.entry, now);
     if (!m_scheduler.suspendAfterCall(token(OpKind::Write, index), op.pending.latency))
         resumeWrite(index);
 }

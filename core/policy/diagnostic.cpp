@@ -5,6 +5,23 @@
 
 namespace fallback {
 
+void appendEscaped(std::string& out, char c)
+{
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+        out += "\\n";
+    } else if (c == '\t') {
+        out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\x";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xf];
+    } else {
+        out += c;
+    }
+}
+
 std::string Diagnostic::format() const
 {
     std::string out = file;
@@ -42,19 +59,7 @@ std::string quoteForMessage(std::string_view text)
             out += "...";
             break;
         }
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0xf];
-        } else {
-            out += c;
-        }
+        appendEscaped(out, c);
         ++shown;
     }
     out += "'";

@@ -40,6 +40,10 @@ private:
 /// (`\n`, `\x01`), values over 60 bytes cut with `...`. Never use it on secrets.
 std::string quoteForMessage(std::string_view text);
 
+/// Appends `c` to `out` escaped for a one-line message: `\n`, `\t`, and
+/// `\xNN` for other control bytes; anything else as is.
+void appendEscaped(std::string& out, char c);
+
 /// A loaded value, or the diagnostics that prevented it. Never half a value:
 /// `value` is set only when there are no errors (warnings may be present).
 template <typename T>

@@ -407,21 +407,11 @@ std::string yamlQuoted(std::string_view text)
 {
     std::string out = "\"";
     for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
         if (c == '"' || c == '\\') {
             out += '\\';
             out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (byte < 0x20 || byte == 0x7f) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0xf];
         } else {
-            out += c;
+            appendEscaped(out, c);
         }
     }
     out += '"';
