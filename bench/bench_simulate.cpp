@@ -56,11 +56,7 @@ int main(int argc, char** argv)
                     static_cast<unsigned long long>(requests), seconds, rate / 1e6);
         if (rate > best) {
             best = rate;
-            summary.stats = simulator.engine().snapshot();
-            summary.requests = requests;
-            summary.wallSeconds = seconds;
-            for (TierId tier : kAllTiers)
-                summary.tierEnabled[tierIndex(tier)] = simulator.tierEnabled(tier);
+            summary = summarizeRun(simulator, seconds);
         }
     }
     std::printf("workload: %s\n", tracePath.empty() ? "synthetic (scenario)" : tracePath.c_str());

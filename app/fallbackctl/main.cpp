@@ -167,13 +167,8 @@ int simulate(const std::vector<std::string>& args)
         return kFailed;
     }
 
-    RunSummary summary;
-    summary.stats = simulator.engine().snapshot();
-    for (TierId tier : kAllTiers)
-        summary.tierEnabled[tierIndex(tier)] = simulator.tierEnabled(tier);
-    summary.requests = simulator.requestsIssued();
-    summary.wallSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const RunSummary summary = summarizeRun(
+        simulator, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (json)
         std::cout << summaryToJson(summary).dump(2) << '\n';
     else

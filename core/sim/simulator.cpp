@@ -62,6 +62,17 @@ Simulator::Simulator(const Scenario& scenario, SimulationOptions options)
 
 Simulator::~Simulator() = default;
 
+RunSummary summarizeRun(const Simulator& simulator, double wallSeconds)
+{
+    RunSummary summary;
+    summary.stats = simulator.engine().snapshot();
+    for (TierId tier : kAllTiers)
+        summary.tierEnabled[tierIndex(tier)] = simulator.tierEnabled(tier);
+    summary.requests = simulator.requestsIssued();
+    summary.wallSeconds = wallSeconds;
+    return summary;
+}
+
 Status Simulator::start()
 {
     if (m_started)

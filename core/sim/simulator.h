@@ -2,6 +2,7 @@
 
 #include "engine/engine.h"
 #include "engine/keyspace.h"
+#include "report/summary.h"
 #include "sim/eventqueue.h"
 #include "sim/requestsource.h"
 #include "sim/scenario.h"
@@ -103,5 +104,9 @@ private:
     bool m_started = false;
     bool m_finished = false;
 };
+
+/// The run's summary as `simulate` reports it: stats, enabled tiers,
+/// requests issued, and the wall time it took.
+RunSummary summarizeRun(const Simulator& simulator, double wallSeconds);
 
 } // namespace fallback

@@ -59,13 +59,9 @@ void AbComparison::start(const Scenario& scenario, AbSide a, AbSide b)
                 }
                 job->progress[side] = simulator.progress();
             }
-            RunSummary& summary = job->sides[side].summary;
-            summary.stats = simulator.engine().snapshot();
-            for (TierId tier : kAllTiers)
-                summary.tierEnabled[tierIndex(tier)] = simulator.tierEnabled(tier);
-            summary.requests = simulator.requestsIssued();
-            summary.wallSeconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            job->sides[side].summary = summarizeRun(
+                simulator,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
             job->progress[side] = 1.0;
         });
         worker->setObjectName(QStringLiteral("ab-compare"));
