@@ -91,6 +91,30 @@ private slots:
         QCOMPARE(logs[1].y(), -1.0); // drawn at the floor
         QVERIFY(std::isnan(logs[2].y()));
         QCOMPARE(maxY(series({1, kNaN, 3})), 3.0);
+        // Any y that is not finite is a gap, never drawn at the floor or off the top.
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        const QList<QPointF> infinite = log10Points(series({-inf, inf}), 0.1);
+        QVERIFY(std::isnan(infinite[0].y()));
+        QVERIFY(std::isnan(infinite[1].y()));
+    }
+
+    void finiteRunsSplitLinesAtGaps()
+    {
+        using Runs = std::vector<std::pair<qsizetype, qsizetype>>;
+        QCOMPARE(finiteRuns({}), Runs{});
+        QCOMPARE(finiteRuns(series({1, 2, 3})), (Runs{{0, 3}}));
+        // Leading and trailing gaps are left out: the line starts at its
+        // first value, not at a corner of the plot.
+        QCOMPARE(finiteRuns(series({kNaN, kNaN, 1, 2, 3, kNaN})), (Runs{{2, 5}}));
+        // An inner gap cuts the line in two; a lone point makes no line.
+        QCOMPARE(finiteRuns(series({1, 2, kNaN, 4, kNaN, 6, 7, 8})), (Runs{{0, 2}, {5, 8}}));
+        QCOMPARE(finiteRuns(series({1, 2, kNaN, 4, kNaN, 6, 7}), 1),
+                 (Runs{{0, 2}, {3, 4}, {5, 7}}));
+        QCOMPARE(finiteRuns(series({kNaN, kNaN})), Runs{});
+        // Infinity and a NaN x are gaps too.
+        const QList<QPointF> odd{{0, 1}, {1, 1}, {2, std::numeric_limits<double>::infinity()},
+                                 {kNaN, 1}, {4, 1}, {5, 1}};
+        QCOMPARE(finiteRuns(odd), (Runs{{0, 2}, {4, 6}}));
     }
 
     void csvColumns()

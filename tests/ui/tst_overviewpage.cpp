@@ -271,6 +271,112 @@ private slots:
         QVERIFY(!std::isnan(latency->drawnPoints(QStringLiteral("edge_kv p50"))[10].y()));
     }
 
+    void localRightEdgeIsTheLastSecondWithData()
+    {
+        // A local run's "now" runs ahead of its counted seconds: the bucket
+        // of the second before now may still be open. The right edge is the
+        // last second with data, not a second invented as zero.
+        attach(Workspace::Kind::Local);
+        WorkspaceSnapshot s = makeSnapshot(0, 100);
+        s.now = (99 + 2) * kMicrosPerSecond + 500 * kMicrosPerMilli; // 2 s past the last point
+        m_workspace->push(std::move(s));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        m_page->refreshNow();
+        const QList<QPointF> top =
+            m_page->seriesPoints(QStringLiteral("requests"), QStringLiteral("failed"));
+        QCOMPARE(top.size(), 60);
+        QCOMPARE(top.back().x(), 0.0); // x 0 is second 99, the last with data
+        QCOMPARE(top.back().y(), 88.0); // 50 + 20 + 10 + 5 + 3: no drop to zero
+        for (const QPointF& p : top)
+            QCOMPARE(p.y(), 88.0);
+        const QList<QPointF> fetches =
+            m_page->seriesPoints(QStringLiteral("origin"), QStringLiteral("origin fetches"));
+        QCOMPARE(fetches.back(), QPointF(0.0, 12.0));
+    }
+
+    void liveRightEdgeIsNowMinusOne()
+    {
+        // Live: a second without an answer up to now - 1 is a gap, drawn as one.
+        attach(Workspace::Kind::Live);
+        WorkspaceSnapshot s = makeSnapshot(0, 100);
+        s.now = (99 + 2) * kMicrosPerSecond + 500 * kMicrosPerMilli;
+        m_workspace->push(std::move(s));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        m_page->refreshNow();
+        const QList<QPointF> fetches =
+            m_page->seriesPoints(QStringLiteral("origin"), QStringLiteral("origin fetches"));
+        QCOMPARE(fetches.size(), 60);
+        QCOMPARE(fetches.back().x(), 0.0); // second 100
+        QVERIFY(std::isnan(fetches.back().y()));
+        QCOMPARE(fetches[58], QPointF(-1.0, 12.0));
+    }
+
+    void linesAreNeverDrawnAcrossGaps()
+    {
+        // The client cache is looked up only during an outage (seconds
+        // 20-39 of 60): before and after, its latency lines have no value.
+        // Qt Charts draws a dashed line with a NaN first point from the plot
+        // area's corner, and joins the points either side of an inner NaN:
+        // it must be handed only the pieces between gaps.
+        attach(Workspace::Kind::Live);
+        WorkspaceSnapshot s = makeSnapshot(0, 60);
+        for (SeriesPoint& p : s.newPoints) {
+            if (p.second < 20 || p.second >= 40)
+                p.tiers[3].lookups = 0;
+        }
+        s.newPoints.erase(s.newPoints.begin() + 28, s.newPoints.begin() + 31); // no answer for 3 s
+        m_workspace->push(std::move(s));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        m_page->refreshNow();
+        const TimeChart* latency = m_page->chart(QStringLiteral("latency"));
+        QVERIFY(latency->isYLogarithmic());
+        for (const QString& name : {QStringLiteral("client_cache p50"), QStringLiteral("client_cache p99")}) {
+            const QList<QPointF> points = latency->drawnPoints(name);
+            QCOMPARE(points.size(), 60); // the gaps are still there, as NaN
+            QVERIFY(std::isnan(points.front().y()));
+            QVERIFY(std::isnan(points.back().y()));
+            // Seconds 20-27 and 31-39 are x -39 to -32 and -28 to -20.
+            const QList<QList<QPointF>> pieces = latency->drawnPieces(name);
+            QCOMPARE(pieces.size(), 2);
+            QCOMPARE(pieces[0].front().x(), -39.0);
+            QCOMPARE(pieces[0].back().x(), -32.0);
+            QCOMPARE(pieces[1].front().x(), -28.0);
+            QCOMPARE(pieces[1].back().x(), -20.0);
+            for (const QList<QPointF>& piece : pieces) {
+                for (const QPointF& p : piece)
+                    QVERIFY(std::isfinite(p.x()) && std::isfinite(p.y()));
+            }
+        }
+        QCOMPARE(latency->drawnPieces(QStringLiteral("client_cache p99"))[0].front().y(),
+                 std::log10(125.0)); // 5 + 3 * 40 ms, log scale
+        // Every other line of every chart is cut at the missing seconds too.
+        for (const QString& chartName : {QStringLiteral("latency"), QStringLiteral("origin")}) {
+            const TimeChart* chart = m_page->chart(chartName);
+            for (const QString& name : chart->seriesNames()) {
+                if (name.startsWith(QStringLiteral("client_cache")))
+                    continue;
+                const QList<QList<QPointF>> pieces = chart->drawnPieces(name);
+                QVERIFY2(pieces.size() == 2, qPrintable(name));
+                QCOMPARE(pieces[0].back().x(), -32.0);
+                QCOMPARE(pieces[1].front().x(), -28.0);
+            }
+        }
+        const QList<QList<QPointF>> stale = m_page->chart(QStringLiteral("requests"))
+                                                ->drawnPieces(QStringLiteral("stale (any tier)"));
+        QCOMPARE(stale.size(), 2);
+
+        // The gap closes: the spare piece is emptied, the line is whole again.
+        m_page->setWorkspace(nullptr);
+        attach(Workspace::Kind::Live);
+        m_workspace->push(makeSnapshot(0, 60));
+        QTRY_VERIFY(!m_page->isShowingEmptyState());
+        m_page->refreshNow();
+        const QList<QList<QPointF>> whole =
+            m_page->chart(QStringLiteral("latency"))->drawnPieces(QStringLiteral("client_cache p99"));
+        QCOMPARE(whole.size(), 1);
+        QCOMPARE(whole[0].size(), 60);
+    }
+
     void cardsFollowFaultsAndDisabledTiers()
     {
         attach();

@@ -3,6 +3,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace fallback;
 using namespace fallback::ui;
@@ -177,6 +178,25 @@ private slots:
         QCOMPARE(p99[0].y(), 24.0); // the peak, not the mean
         const QList<QPointF> hit = history.extract(Metric::tierHitRate(TierId::EdgeCache), {0, 2, 1});
         QCOMPARE(hit[0].y(), 0.5);
+    }
+
+    void latencyThatIsNotANumberIsNoValue()
+    {
+        SeriesHistory history;
+        SeriesPoint odd = point(0, 1, 100, std::numeric_limits<float>::quiet_NaN());
+        odd.tierP99Ms[0] = std::numeric_limits<float>::quiet_NaN();
+        history.append(odd);
+        history.append(point(1, 1, 100, 3.0f));
+        // Alone, a second without a number is a gap (NaN), never -inf.
+        const QList<QPointF> p99 = history.extract(Metric::tierP99(TierId::EdgeCache), {0, 1, 2});
+        QCOMPARE(p99.size(), 2);
+        QVERIFY(std::isnan(p99[0].y()));
+        QCOMPARE(p99[1].y(), 12.0);
+        const QList<QPointF> p50 = history.extract(Metric::tierP50(TierId::EdgeCache), {0, 1, 2});
+        QVERIFY(std::isnan(p50[0].y()));
+        // Merged with a second that has one, it does not poison the bucket.
+        QCOMPARE(history.extract(Metric::tierP99(TierId::EdgeCache), {0, 1, 1})[0].y(), 12.0);
+        QCOMPARE(history.extract(Metric::tierP50(TierId::EdgeCache), {0, 1, 1})[0].y(), 3.0);
     }
 };
 

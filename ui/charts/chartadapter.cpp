@@ -1,6 +1,7 @@
 #include "charts/chartadapter.h"
 
 #include "charts/chartcolors.h"
+#include "charts/chartmath.h"
 
 #include <QAreaSeries>
 #include <QCategoryAxis>
@@ -45,9 +46,12 @@ struct ChartAdapter::Private {
 
 struct ChartAdapter::Drawn {
     SeriesSpec spec;
-    QLineSeries* line = nullptr;  ///< the line, or a band's upper edge
+    QLineSeries* line = nullptr;  ///< a line's first piece (in the legend), or a band's upper edge
     QAreaSeries* area = nullptr;  ///< a band, or the gap shade
     QAreaSeries* proxy = nullptr; ///< a band's legend entry (never has points)
+    std::vector<QLineSeries*> more; ///< a line's further pieces, owned by the chart
+    std::size_t moreUsed = 0;       ///< how many of `more` hold points
+    QList<QPointF> given;           ///< a line's points as given, NaN and all
 };
 
 namespace {
@@ -182,19 +186,67 @@ void ChartAdapter::build(const std::vector<SeriesSpec>& specs, const QString& ga
 
 void ChartAdapter::replace(std::size_t index, const QList<QPointF>& points)
 {
-    if (index < m_drawn.size() && m_drawn[index]->line)
-        m_drawn[index]->line->replace(points);
+    if (index >= m_drawn.size() || !m_drawn[index]->line)
+        return;
+    Drawn& drawn = *m_drawn[index];
+    if (drawn.area) {
+        drawn.line->replace(points); // a band: stackBands() leaves no gap in it
+        return;
+    }
+    drawn.given = points;
+    const std::vector<std::pair<qsizetype, qsizetype>> runs = finiteRuns(points);
+    const auto piece = [&points](const std::pair<qsizetype, qsizetype>& run) {
+        return run.first == 0 && run.second == points.size()
+                   ? points // no gap: shared, not copied
+                   : points.mid(run.first, run.second - run.first);
+    };
+    drawn.line->replace(runs.empty() ? QList<QPointF>{} : piece(runs.front()));
+    const std::size_t used = runs.empty() ? 0 : runs.size() - 1;
+    for (std::size_t k = 0; k < used; ++k) {
+        if (k == drawn.more.size())
+            addPiece(drawn);
+        drawn.more[k]->replace(piece(runs[k + 1]));
+    }
+    for (std::size_t k = used; k < drawn.moreUsed; ++k)
+        drawn.more[k]->clear();
+    drawn.moreUsed = used;
+}
+
+void ChartAdapter::addPiece(Drawn& drawn)
+{
+    auto* piece = new QLineSeries;
+    piece->setName(drawn.spec.label);
+    d->attach(piece); // the chart owns it from here
+    piece->setVisible(drawn.line->isVisible());
+    d->showLegend(piece, false);
+    drawn.more.push_back(piece);
+    style(drawn); // after attach: adding a series applies the theme's pen
 }
 
 int ChartAdapter::count(std::size_t index) const
 {
-    return index < m_drawn.size() && m_drawn[index]->line ? int(m_drawn[index]->line->count()) : 0;
+    return int(points(index).size());
 }
 
 QList<QPointF> ChartAdapter::points(std::size_t index) const
 {
-    return index < m_drawn.size() && m_drawn[index]->line ? m_drawn[index]->line->points()
-                                                          : QList<QPointF>{};
+    if (index >= m_drawn.size() || !m_drawn[index]->line)
+        return {};
+    const Drawn& drawn = *m_drawn[index];
+    return drawn.area ? drawn.line->points() : drawn.given;
+}
+
+QList<QList<QPointF>> ChartAdapter::pieces(std::size_t index) const
+{
+    QList<QList<QPointF>> out;
+    if (index >= m_drawn.size() || !m_drawn[index]->line)
+        return out;
+    const Drawn& drawn = *m_drawn[index];
+    if (drawn.line->count() > 0 || drawn.area)
+        out.append(drawn.line->points());
+    for (std::size_t k = 0; k < drawn.moreUsed; ++k)
+        out.append(drawn.more[k]->points());
+    return out;
 }
 
 void ChartAdapter::setVisible(std::size_t index, bool visible, bool inLegend)
@@ -206,6 +258,10 @@ void ChartAdapter::setVisible(std::size_t index, bool visible, bool inLegend)
                                          : static_cast<QAbstractSeries*>(drawn.line);
     series->setVisible(visible);
     d->showLegend(drawn.proxy ? drawn.proxy : series, visible && inLegend);
+    for (QLineSeries* piece : drawn.more) {
+        piece->setVisible(visible);
+        d->showLegend(piece, false);
+    }
 }
 
 void ChartAdapter::setGapShade(const QList<QPointF>& outline)
@@ -299,8 +355,11 @@ void ChartAdapter::applyPalette(const QPalette& palette, const QFont& font)
         axis->setTitleFont(small);
     }
     d->view->setBackgroundBrush(palette.color(QPalette::Base));
-    for (const auto& drawn : m_drawn)
+    for (const auto& drawn : m_drawn) {
         style(*drawn);
+        for (QLineSeries* piece : drawn->more)
+            d->showLegend(piece, false);
+    }
     if (m_shade)
         style(*m_shade);
 }
@@ -329,6 +388,8 @@ void ChartAdapter::style(Drawn& drawn) const
     QPen pen(drawn.spec.color, drawn.spec.width, drawn.spec.style);
     pen.setCapStyle(Qt::FlatCap);
     drawn.line->setPen(pen);
+    for (QLineSeries* piece : drawn.more)
+        piece->setPen(pen);
 }
 
 int ChartAdapter::plotWidth() const

@@ -24,6 +24,14 @@ namespace fallback::ui {
 /// from the baseline), plus an optional hatched "no data" shade. Data goes
 /// in with QXYSeries::replace(), in bulk; animations are off, antialiasing
 /// on. GUI thread only.
+///
+/// Qt Charts does not support NaN in a series: a dashed QLineSeries is
+/// drawn as one QPainterPath, which skips a NaN point - joining the points
+/// either side of a gap - and, when the first point is NaN, starts from the
+/// plot area's top-left corner. So no NaN ever reaches Qt Charts: a line is
+/// cut at its gaps into pieces (finiteRuns()), each a QLineSeries of its
+/// own with the same pen, only the first one in the legend. Pieces are made
+/// as gaps need them and kept for reuse; unused ones are left empty.
 class ChartAdapter {
 public:
     using Tick = QPair<double, QString>;
@@ -51,8 +59,14 @@ public:
     void clear();
 
     void replace(std::size_t index, const QList<QPointF>& points);
+    /// The points given to replace() (a line: NaN and all; a band: its
+    /// upper edge).
     int count(std::size_t index) const;
     QList<QPointF> points(std::size_t index) const;
+    /// What Qt Charts draws for a series: a line's pieces between its gaps
+    /// (none when it has no two consecutive points with a value); a band's
+    /// upper edge.
+    QList<QList<QPointF>> pieces(std::size_t index) const;
     void setVisible(std::size_t index, bool visible, bool inLegend);
     /// The outline of the "no data" shade; its legend entry shows while it
     /// is not empty.
@@ -76,6 +90,8 @@ public:
 private:
     struct Drawn;
     void style(Drawn& drawn) const;
+    /// One more piece for a line, at the end of its pieces.
+    void addPiece(Drawn& drawn);
 
     struct Private;
     std::unique_ptr<Private> d;

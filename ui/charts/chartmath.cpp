@@ -110,9 +110,28 @@ QList<QPointF> log10Points(const QList<QPointF>& points, double floor)
 {
     QList<QPointF> out;
     out.reserve(points.size());
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     for (const QPointF& p : points)
-        out.append(QPointF(p.x(), std::isnan(p.y()) ? p.y() : std::log10(std::max(p.y(), floor))));
+        out.append(QPointF(p.x(), std::isfinite(p.y()) ? std::log10(std::max(p.y(), floor)) : nan));
     return out;
+}
+
+std::vector<std::pair<qsizetype, qsizetype>> finiteRuns(const QList<QPointF>& points,
+                                                        qsizetype minLength)
+{
+    std::vector<std::pair<qsizetype, qsizetype>> runs;
+    const qsizetype count = points.size();
+    qsizetype i = 0;
+    while (i < count) {
+        while (i < count && !(std::isfinite(points[i].x()) && std::isfinite(points[i].y())))
+            ++i;
+        const qsizetype begin = i;
+        while (i < count && std::isfinite(points[i].x()) && std::isfinite(points[i].y()))
+            ++i;
+        if (i > begin && i - begin >= minLength)
+            runs.emplace_back(begin, i);
+    }
+    return runs;
 }
 
 bool writeColumnsCsv(const QString& path, const QString& xHeader, const QStringList& names,

@@ -47,8 +47,17 @@ struct LogRange {
     bool operator==(const LogRange&) const = default;
 };
 LogRange logRange(double largest, double floor, double minimumMax);
-/// y replaced by log10(max(y, floor)); NaN stays NaN (a gap).
+/// y replaced by log10(max(y, floor)); NaN stays NaN (a gap), and so does
+/// any other y that is not finite (never drawn at the floor or off the top).
 QList<QPointF> log10Points(const QList<QPointF>& points, double floor);
+
+/// The pieces of a line broken at its gaps: index ranges [begin, end) of
+/// the runs of consecutive points whose x and y are both finite, in order,
+/// leaving out runs shorter than `minLength` (a lone point between two gaps
+/// makes no line). A chart library that does not break lines at NaN draws
+/// each piece as its own line.
+std::vector<std::pair<qsizetype, qsizetype>> finiteRuns(const QList<QPointF>& points,
+                                                        qsizetype minLength = 2);
 
 /// Writes `x,<names>...` and one row per x found in any column (ascending),
 /// NaN or a missing value as an empty cell. False when the file cannot be

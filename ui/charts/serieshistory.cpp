@@ -227,18 +227,27 @@ QList<QPointF> SeriesHistory::extract(const Metric& metric, const Window& window
             ++present;
             switch (metric.kind) {
             case Metric::Kind::Count: sum += metric.value(point, metric.arg); break;
+            // A second whose value is not a number has no value: it must
+            // neither poison the bucket nor, for a peak, leave it at -inf
+            // (which is not NaN, so not a gap, and would be drawn).
             case Metric::Kind::Weighted: {
                 const double w = metric.weight(point, metric.arg);
                 if (w > 0) {
-                    sum += metric.value(point, metric.arg) * w;
-                    weightSum += w;
+                    const double v = metric.value(point, metric.arg);
+                    if (std::isfinite(v)) {
+                        sum += v * w;
+                        weightSum += w;
+                    }
                 }
                 break;
             }
             case Metric::Kind::Peak:
                 if (metric.weight(point, metric.arg) > 0) {
-                    peak = std::max(peak, metric.value(point, metric.arg));
-                    weightSum += 1.0;
+                    const double v = metric.value(point, metric.arg);
+                    if (std::isfinite(v)) {
+                        peak = std::max(peak, v);
+                        weightSum += 1.0;
+                    }
                 }
                 break;
             }

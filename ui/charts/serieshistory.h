@@ -19,6 +19,7 @@ struct Metric {
         Count,    ///< per-second count; a drawn point is the mean rate over its seconds
         Weighted, ///< a value weighted by `weight` (hit rate by lookups, p50 by lookups)
         Peak,     ///< the largest value over its seconds with weight > 0 (p99: keeps spikes)
+        // Weighted, Peak: a second whose value is not finite has no value.
     };
     using Getter = double (*)(const SeriesPoint& point, int arg);
 

@@ -349,6 +349,12 @@ QList<QPointF> TimeChart::drawnPoints(const QString& name) const
     return !name.isEmpty() && name == m_gapShadeName ? m_adapter->gapShade() : QList<QPointF>{};
 }
 
+QList<QList<QPointF>> TimeChart::drawnPieces(const QString& name) const
+{
+    const int index = indexOf(name);
+    return index >= 0 ? m_adapter->pieces(std::size_t(index)) : QList<QList<QPointF>>{};
+}
+
 int TimeChart::plotWidth() const
 {
     const int width = m_adapter->plotWidth();

@@ -95,10 +95,14 @@ public:
     QString title() const { return m_title; }
     QStringList seriesNames() const;
     /// Points drawn for `name` (stacked: the band's upper edge, i.e. the
-    /// running sum; logarithmic y: log10 of the value); -1 when there is
-    /// no such series.
+    /// running sum; logarithmic y: log10 of the value; a line: NaN where it
+    /// has a gap); -1 when there is no such series.
     int pointCount(const QString& name) const;
     QList<QPointF> drawnPoints(const QString& name) const;
+    /// What the chart library is handed for `name`: a line's pieces between
+    /// its gaps, each free of NaN (none when no two consecutive points have
+    /// a value); a band's upper edge. Empty when there is no such series.
+    QList<QList<QPointF>> drawnPieces(const QString& name) const;
     double xMin() const { return m_xMin; }
     double xMax() const { return m_xMax; }
     double yMax() const { return m_yMax; } ///< in data units, also on a log axis

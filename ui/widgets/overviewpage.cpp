@@ -242,11 +242,11 @@ void OverviewPage::setWorkspace(Workspace* workspace)
     for (TierCard* card : m_cards)
         card->clear();
 
-    const bool live = workspace && workspace->kind() == Workspace::Kind::Live;
+    m_live = workspace && workspace->kind() == Workspace::Kind::Live;
     // Live: a missing second is a missed poll, not an idle second.
-    m_history.setMissingSeconds(live ? SeriesHistory::MissingSeconds::Gap
-                                     : SeriesHistory::MissingSeconds::Zero);
-    m_requests->setGapShading(live);
+    m_history.setMissingSeconds(m_live ? SeriesHistory::MissingSeconds::Gap
+                                       : SeriesHistory::MissingSeconds::Zero);
+    m_requests->setGapShading(m_live);
     m_emptyLabel->setText(workspace ? tr("No data yet: the charts fill in once the first second of "
                                          "traffic has been counted.")
                                     : tr("No workspace selected."));
@@ -298,7 +298,14 @@ void OverviewPage::refreshNow()
 std::int64_t OverviewPage::edgeSecond() const
 {
     std::int64_t edge = m_history.isEmpty() ? 0 : m_history.lastSecond();
-    // The current second is still open: the last complete one is now - 1.
+    // Local: points come only for closed seconds, and the stats bucket of
+    // the second before `now` may still be open, so a second after the last
+    // point is not known to be idle yet - drawing it as zero would show a
+    // false drop at the edge. The last second with data is the edge.
+    if (!m_live)
+        return edge;
+    // Live: the current second is still open, the last complete one is
+    // now - 1; a second up to it without an answer is a gap.
     if (m_latest && m_latest->now > 0)
         edge = std::max(edge, m_latest->now / kMicrosPerSecond - 1);
     return edge;

@@ -34,7 +34,8 @@ class TimeChart;
 /// Snapshots are folded into a bounded SeriesHistory as they arrive; the
 /// page redraws at most ten times a second, only while visible, from a
 /// single-shot timer armed by the next snapshot (no repeating timer).
-/// A live workspace draws missing seconds as gaps, a local one as zeros.
+/// A live workspace draws missing seconds as gaps, up to now - 1; a local
+/// one as zeros, up to its last second with data.
 /// GUI thread only.
 class OverviewPage : public QWidget {
     Q_OBJECT
@@ -92,13 +93,16 @@ private:
     void refreshCharts();
     void refreshCards();
     void applyWindowRange();
-    /// The last second drawn: the newest complete second known.
+    /// The last second drawn (x = 0): in a local workspace the last second
+    /// with data (the one after it may still be open); in a live one the
+    /// newest complete second, now - 1, missing seconds up to it being gaps.
     std::int64_t edgeSecond() const;
 
     QPointer<Workspace> m_workspace;
     QMetaObject::Connection m_connection;
     SnapshotPtr m_latest;
     SeriesHistory m_history;
+    bool m_live = false; ///< the workspace is a live deployment (gaps, edge at now - 1)
     int m_windowSeconds = 300;
     std::array<bool, kTierCount> m_enabled{};
 
