@@ -166,6 +166,11 @@ void Engine::askTier(std::uint32_t index, TierId tier, Micros keepFor)
         m_freeReads.push_back(index);
         return;
     }
+    if (tier == TierId::EdgeCache && answer.status != TierStatus::Hit) {
+        // The KV is asked when this answer arrives: start loading its slot now.
+        if (Tier* kv = m_tiers[tierIndex(TierId::EdgeKv)])
+            kv->prefetch(op.key);
+    }
     if (m_scheduler.suspendAfterCall(token(OpKind::Read, index), op.pending.latency))
         return;
     if (tier == TierId::ClientCache)

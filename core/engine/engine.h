@@ -84,11 +84,8 @@ public:
     /// where its entry lives (the simulator looks a few requests ahead).
     void prefetch(NamespaceId ns, ResourceId rid) const
     {
-        const StoredKey key = storedKey(ns, rid);
-        for (int t = 0; t <= tierIndex(TierId::EdgeKv); ++t) {
-            if (m_tiers[t])
-                m_tiers[t]->prefetch(key);
-        }
+        if (Tier* edge = m_tiers[tierIndex(TierId::EdgeCache)])
+            edge->prefetch(storedKey(ns, rid));
     }
     /// Validates and interns, then reads. Unknown namespace or bad id: error.
     Status read(std::string_view ns, std::string_view id, ReadCallback done);
