@@ -5,7 +5,9 @@
 #include "widgets/sparkline.h"
 #include "widgets/tiercard.h"
 
+#include <QAbstractScrollArea>
 #include <QEnterEvent>
+#include <QMouseEvent>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
@@ -204,6 +206,12 @@ private slots:
         const QPointF inside(20, 20);
         QEnterEvent enter(inside, inside, chart->mapToGlobal(inside));
         QCoreApplication::sendEvent(chart, &enter);
+        QVERIFY(!chart->isHoverPaused()); // a resting pointer does not freeze the chart
+        auto* view = chart->findChild<QAbstractScrollArea*>();
+        QVERIFY(view);
+        QMouseEvent move(QEvent::MouseMove, inside, view->viewport()->mapToGlobal(inside), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(view->viewport(), &move);
         QVERIFY(chart->isHoverPaused());
         QVERIFY(!m_page->chart(QStringLiteral("origin"))->isPaused()); // only the one hovered
         auto* label = chart->findChild<QLabel*>(QStringLiteral("pausedLabel"));

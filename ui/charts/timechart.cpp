@@ -4,6 +4,7 @@
 #include "charts/chartcolors.h"
 
 #include <QEnterEvent>
+#include <QAbstractScrollArea>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -28,6 +29,12 @@ TimeChart::TimeChart(const QString& title, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_adapter->view());
+    // Pointer moves reach the view's viewport, not this widget: watch both.
+    m_adapter->view()->installEventFilter(this);
+    if (auto* area = qobject_cast<QAbstractScrollArea*>(m_adapter->view())) {
+        area->viewport()->setMouseTracking(true);
+        area->viewport()->installEventFilter(this);
+    }
 
     m_pausedLabel = new QLabel(this);
     m_pausedLabel->setObjectName(QStringLiteral("pausedLabel"));
@@ -277,10 +284,20 @@ void TimeChart::setPaused(bool paused)
 
 void TimeChart::enterEvent(QEnterEvent* event)
 {
-    const bool was = isPaused();
-    m_hoverPaused = true;
-    updatePaused(was);
+    // Entering alone does not pause: a window that opens under a resting
+    // pointer (or a kiosk's centred one) would show a chart frozen empty.
+    // The first move of the pointer over the chart does (eventFilter).
     QWidget::enterEvent(event);
+}
+
+bool TimeChart::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::MouseMove && !m_hoverPaused) {
+        const bool was = isPaused();
+        m_hoverPaused = true;
+        updatePaused(was);
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void TimeChart::leaveEvent(QEvent* event)
