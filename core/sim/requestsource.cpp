@@ -60,31 +60,16 @@ TraceSource::TraceSource(const std::string& path, const std::string& label, KeyS
         m_namespaces.emplace_back(ns.name, keys.namespaceId(ns.name));
         m_namespaceNames.push_back(ns.name);
     }
-    for (std::size_t i = 0; i < kBatchesAhead; ++i) {
-        m_free.emplace_back();
-        m_free.back().requests.reserve(kBatchSize);
-    }
-    if (m_reader.ok())
-        m_thread = std::thread([this] { produce(); });
-    else
-        m_ended = true;
 }
 
-TraceSource::~TraceSource()
+bool TraceSource::next(SimRequest& request)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_stop = true;
-    }
-    m_changed.notify_all();
-    if (m_thread.joinable())
-        m_thread.join();
-}
-
-bool TraceSource::readRow(SimRequest& request)
-{
+    if (m_failed)
+        return false;
     TraceRecord record;
-    if (!m_reader.next(record))
+    const bool read = m_reader.next(record);
+    m_bytesRead.store(m_reader.bytesRead(), std::memory_order_relaxed);
+    if (!read)
         return false;
     const std::pair<std::string, NamespaceId>* found = nullptr;
     for (const auto& entry : m_namespaces) {
@@ -110,7 +95,46 @@ bool TraceSource::readRow(SimRequest& request)
     return true;
 }
 
-void TraceSource::produce()
+double TraceSource::progress() const
+{
+    const std::uint64_t size = m_reader.fileSize();
+    return size ? double(m_bytesRead.load(std::memory_order_relaxed)) / double(size) : 0.0;
+}
+
+const Diagnostic* TraceSource::error() const
+{
+    if (m_failed)
+        return &m_error;
+    if (!m_reader.ok())
+        return &m_reader.error();
+    return nullptr;
+}
+
+PrefetchSource::PrefetchSource(std::unique_ptr<RequestSource> inner, std::mutex* keysMutex)
+    : m_inner(std::move(inner)), m_keysMutex(keysMutex)
+{
+    for (std::size_t i = 0; i < kBatchesAhead; ++i) {
+        m_free.emplace_back();
+        m_free.back().requests.reserve(kBatchSize);
+    }
+    if (m_inner->error())
+        m_ended = true; // it failed before producing anything (an unreadable file)
+    else
+        m_thread = std::thread([this] { produce(); });
+}
+
+PrefetchSource::~PrefetchSource()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_changed.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void PrefetchSource::produce()
 {
     for (;;) {
         Batch batch;
@@ -125,17 +149,18 @@ void TraceSource::produce()
         batch.requests.clear();
         batch.last = false;
         {
-            std::lock_guard keysLock(m_keys.mutex());
+            std::unique_lock<std::mutex> keysLock;
+            if (m_keysMutex)
+                keysLock = std::unique_lock(*m_keysMutex);
             SimRequest request;
             while (batch.requests.size() < kBatchSize) {
-                if (!readRow(request)) {
+                if (!m_inner->next(request)) {
                     batch.last = true;
                     break;
                 }
                 batch.requests.push_back(request);
             }
         }
-        m_bytesRead.store(m_reader.bytesRead(), std::memory_order_relaxed);
         const bool last = batch.last;
         {
             std::lock_guard lock(m_mutex);
@@ -147,13 +172,13 @@ void TraceSource::produce()
     }
 }
 
-bool TraceSource::next(SimRequest& request)
+bool PrefetchSource::next(SimRequest& request)
 {
     while (m_position >= m_current.requests.size()) {
         if (m_ended)
             return false;
         std::unique_lock lock(m_mutex);
-        if (!m_current.requests.empty() || m_current.requests.capacity() > 0)
+        if (m_current.requests.capacity() > 0)
             m_free.push_back(std::move(m_current));
         m_changed.notify_all();
         m_changed.wait(lock, [&] { return !m_full.empty(); });
@@ -167,23 +192,13 @@ bool TraceSource::next(SimRequest& request)
     return true;
 }
 
-double TraceSource::progress() const
-{
-    const std::uint64_t size = m_reader.fileSize();
-    return size ? double(m_bytesRead.load(std::memory_order_relaxed)) / double(size) : 0.0;
-}
+double PrefetchSource::progress() const { return m_inner->progress(); }
 
-const Diagnostic* TraceSource::error() const
+const Diagnostic* PrefetchSource::error() const
 {
-    // Producer-side state is read only after the consumer took the last
-    // batch (ordered by m_mutex), or when the reader failed to open.
-    if (!m_ended)
-        return nullptr;
-    if (m_failed)
-        return &m_error;
-    if (!m_reader.ok())
-        return &m_reader.error();
-    return nullptr;
+    // The inner source is read only once its producer is done (ordered by
+    // m_mutex when the consumer took the last batch).
+    return m_ended ? m_inner->error() : nullptr;
 }
 
 } // namespace fallback

@@ -60,48 +60,60 @@ private:
 };
 
 /// Replays a CSV trace, streaming. A namespace absent from the policy stops
-/// the run with a diagnostic at its row.
-///
-/// Parsing and interning run on a prefetch thread, a batch of rows ahead of
-/// the simulator, so that a replay uses both cores; it holds
-/// KeySpace::mutex() while it interns a batch. Memory stays bounded: a few
-/// batches are in flight.
+/// the run with a diagnostic at its row. Interns ids into the KeySpace:
+/// when that is shared across threads, the caller holds KeySpace::mutex().
 class TraceSource final : public RequestSource {
 public:
     TraceSource(const std::string& path, const std::string& label, KeySpace& keys,
                 const Policy& policy);
-    ~TraceSource() override;
     bool next(SimRequest& request) override;
+    /// Safe to call from another thread than next()'s.
     double progress() const override;
     const Diagnostic* error() const override;
 
 private:
-    struct Batch {
-        std::vector<SimRequest> requests;
-        bool last = false; ///< the trace ends (or failed) after this batch
-    };
-    void produce();
-    bool readRow(SimRequest& request);
-
     TraceReader m_reader;
     KeySpace& m_keys;
     std::vector<std::pair<std::string, NamespaceId>> m_namespaces; ///< in the policy
     std::vector<std::string> m_namespaceNames;
     std::string m_label;
-
-    // Producer-side state; published to the consumer with the last batch.
     Diagnostic m_error;
     bool m_failed = false;
     std::atomic<std::uint64_t> m_bytesRead{0};
+};
 
+/// Runs another source on a thread of its own, a few batches of requests
+/// ahead of the simulator, so that parsing, interning and random draws use
+/// the second core. The order of requests is unchanged, so runs stay
+/// deterministic. Memory stays bounded: a few batches are in flight.
+class PrefetchSource final : public RequestSource {
+public:
+    /// `keysMutex` (may be null) is held while a batch is produced, for a
+    /// source that interns into a shared KeySpace.
+    PrefetchSource(std::unique_ptr<RequestSource> inner, std::mutex* keysMutex);
+    ~PrefetchSource() override;
+    bool next(SimRequest& request) override;
+    double progress() const override;
+    /// The inner source's problem, once the consumer has reached its end.
+    const Diagnostic* error() const override;
+
+private:
+    struct Batch {
+        std::vector<SimRequest> requests;
+        bool last = false; ///< the source ends (or failed) after this batch
+    };
+    void produce();
+
+    std::unique_ptr<RequestSource> m_inner;
+    std::mutex* m_keysMutex;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<Batch> m_full;          ///< produced, not yet consumed
-    std::vector<Batch> m_free;         ///< consumed, ready for reuse
+    std::deque<Batch> m_full;  ///< produced, not yet consumed
+    std::vector<Batch> m_free; ///< consumed, ready for reuse
     bool m_stop = false;
-    Batch m_current;                   ///< consumer's batch
+    Batch m_current;           ///< the consumer's batch
     std::size_t m_position = 0;
-    bool m_ended = false;              ///< consumer saw the last batch
+    bool m_ended = false;      ///< the consumer took the last batch
     std::thread m_thread;
 };
 

@@ -78,15 +78,18 @@ Status Simulator::start()
     if (m_started)
         return sourceStatus();
     m_started = true;
+    std::unique_ptr<RequestSource> source;
     if (!m_scenario.tracePath.empty()) {
-        auto trace = std::make_unique<TraceSource>(m_scenario.tracePath, m_scenario.tracePath,
-                                                   m_keys, m_scenario.policy);
-        m_source = std::move(trace);
+        source = std::make_unique<TraceSource>(m_scenario.tracePath, m_scenario.tracePath, m_keys,
+                                               m_scenario.policy);
     } else if (m_scenario.synthetic) {
-        m_source = std::make_unique<SyntheticSource>(*m_scenario.synthetic, m_keys, m_scenario.seed);
+        source = std::make_unique<SyntheticSource>(*m_scenario.synthetic, m_keys, m_scenario.seed);
     } else {
         return Error{"no_workload", "the scenario has neither a workload nor a trace"};
     }
+    // Requests are produced on a second thread; a trace interns ids into the
+    // key space meanwhile, under its mutex.
+    m_source = std::make_unique<PrefetchSource>(std::move(source), &m_keys.mutex());
     return sourceStatus();
 }
 
