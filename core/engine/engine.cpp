@@ -151,6 +151,8 @@ void Engine::askTier(std::uint32_t index, TierId tier, Micros keepFor)
 {
     ReadOp& op = m_reads[index];
     op.stage = tier;
+    if (tier == TierId::EdgeKv)
+        op.kvEpoch = m_purgeEpoch;
     const Micros now = m_scheduler.now();
     op.pending = m_tiers[tierIndex(tier)]->get(op.key, now, keepFor);
     const TierAnswer& answer = op.pending;
@@ -200,7 +202,8 @@ void Engine::handleTierAnswer(std::uint32_t index)
     const Micros age = now - answer.entry.storedAt;
     if (age <= policy.ttl) {
         m_stats.tierLookup(now, key.ns, tier, LookupResult::Hit, answer.latency);
-        if (tier != TierId::EdgeCache)
+        if (tier == TierId::EdgeKv && op.kvEpoch == m_purgeEpoch &&
+            !holdsNewer(TierId::EdgeCache, key, answer.entry.storedAt))
             backfill(key, answer.entry, tier);
         const Entry entry = answer.entry;
         finishRead(index, servedByTier(tier), Freshness::Fresh, entry);
@@ -208,7 +211,8 @@ void Engine::handleTierAnswer(std::uint32_t index)
     }
     if (age <= policy.ttl + policy.staleWhileRevalidate) {
         m_stats.tierLookup(now, key.ns, tier, LookupResult::Stale, answer.latency);
-        if (tier != TierId::EdgeCache)
+        if (tier == TierId::EdgeKv && op.kvEpoch == m_purgeEpoch &&
+            !holdsNewer(TierId::EdgeCache, key, answer.entry.storedAt))
             backfill(key, answer.entry, tier);
         const Entry entry = answer.entry;
         // Answer first, then revalidate: the caller never waits for the origin.
@@ -390,6 +394,15 @@ void Engine::completeFetch(std::uint32_t index)
         waiters.clear();
         m_fetches[index].waiters.swap(waiters);
     }
+}
+
+bool Engine::holdsNewer(TierId tier, const StoredKey& key, Micros storedAt) const
+{
+    const Tier* target = m_tiers[tierIndex(tier)];
+    if (!target)
+        return false;
+    const std::optional<Entry> held = target->peek(key);
+    return held && held->storedAt >= storedAt;
 }
 
 void Engine::backfill(const StoredKey& key, const Entry& entry, TierId from)

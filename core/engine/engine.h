@@ -155,6 +155,8 @@ private:
     void completeFetch(std::uint32_t index);
     void startRevalidation(const StoredKey& key);
     void backfill(const StoredKey& key, const Entry& entry, TierId from);
+    /// True when `tier` holds a copy of `key` at least as new as `storedAt`.
+    bool holdsNewer(TierId tier, const StoredKey& key, Micros storedAt) const;
 
     // write path (enginewrite.cpp)
     void startWrite(NamespaceId ns, ResourceId rid, Entry entry, bool isDelete, WriteCallback done);
@@ -207,6 +209,8 @@ private:
     bool m_kvDrainWaiting = false; ///< sleeping on back-off rather than in a call
     TierAnswer m_kvDrainAnswer;
 
+    /// Counts purges and completed deletes: a copy read before one of them
+    /// must not be written back into a faster tier after it.
     std::uint64_t m_purgeEpoch = 0;
     StatsCollector m_stats;
 };

@@ -15,6 +15,7 @@ struct Engine::ReadOp {
     TierId staleTier = TierId::EdgeCache;
     Entry stale;
     bool sawOutdated = false;         ///< a copy past its ttl was found
+    std::uint64_t kvEpoch = 0;        ///< invalidation epoch when the KV was asked
     bool active = false;
     ReadCallback done;
 };
@@ -23,7 +24,7 @@ struct Engine::FetchOp {
     StoredKey key;
     Micros start = 0;
     bool revalidation = false;
-    std::uint64_t purgeEpoch = 0; ///< a purge since the start forbids back-fill
+    std::uint64_t purgeEpoch = 0; ///< a purge or delete since the start forbids back-fill
     bool overtaken = false;       ///< a write of the key completed since: no back-fill
     TierAnswer pending;
     std::vector<std::uint32_t> waiters; ///< reads answered by this fetch

@@ -79,7 +79,12 @@ void Engine::resumeWrite(std::uint32_t index)
                                            now - op.start});
             return;
         }
-        op.entry.storedAt = now;
+        // The origin applies writes in the order they are issued: stamp the
+        // copy with that instant, so "newest wins" below follows the origin
+        // even when answers come back out of order.
+        op.entry.storedAt = op.start;
+        if (op.isDelete)
+            ++m_purgeEpoch; // reads that saw the deleted copy must not put it back
         // A fetch of the key already on its way carries the value from
         // before this write: it may answer its readers but not back-fill.
         if (const auto fetch = m_fetchByKey.find(op.key); fetch != m_fetchByKey.end())
@@ -107,6 +112,13 @@ void Engine::writeToKv(std::uint32_t index)
     WriteOp& op = m_writes[index];
     const Micros now = m_scheduler.now();
     Tier* kv = m_tiers[tierIndex(TierId::EdgeKv)];
+    const auto track = m_kvTrack.find(op.key);
+    if (kv && ((track != m_kvTrack.end() && track->second.newest > op.entry.storedAt) ||
+               holdsNewer(TierId::EdgeKv, op.key, op.entry.storedAt + 1))) {
+        // A newer write of the key already went to KV: this one is superseded.
+        m_stats.add(now, op.key.ns, &RequestCounters::kvSuperseded);
+        kv = nullptr;
+    }
     if (kv && m_nsPolicy[op.key.ns].writeMode == WriteMode::WriteThrough &&
         !m_kvPending.count(op.key)) {
         op.stage = WriteOp::Stage::Kv;
@@ -129,9 +141,13 @@ void Engine::finishWrite(std::uint32_t index, WriteResult result)
 {
     WriteOp& op = m_writes[index];
     if (result.ok) {
-        // The edge cache (and, on delete, the client's copy) follows at once.
+        // The edge cache (and, on delete, the client's copy) follows at once,
+        // unless a newer write of the key got there first.
         const Micros now = m_scheduler.now();
-        if (Tier* edge = m_tiers[tierIndex(TierId::EdgeCache)]) {
+        Tier* edge = m_tiers[tierIndex(TierId::EdgeCache)];
+        if (edge && holdsNewer(TierId::EdgeCache, op.key, op.entry.storedAt + 1))
+            edge = nullptr;
+        if (edge) {
             if (op.isDelete)
                 edge->erase(op.key, now);
             else
@@ -227,7 +243,16 @@ void Engine::runKvDrain()
         }
         m_kvDrainKey = m_kvOrder.front().first;
         m_kvDrainSequence = m_kvOrder.front().second;
-        const KvPending& pending = m_kvPending.find(m_kvDrainKey)->second;
+        const auto pendingIt = m_kvPending.find(m_kvDrainKey);
+        if (holdsNewer(TierId::EdgeKv, m_kvDrainKey, pendingIt->second.entry.storedAt + 1)) {
+            // KV already holds a newer copy (a later write got through first).
+            m_stats.add(m_scheduler.now(), m_kvDrainKey.ns, &RequestCounters::kvSuperseded);
+            m_kvPending.erase(pendingIt);
+            m_kvOrder.pop_front();
+            forgetKvTrack(m_kvDrainKey);
+            continue;
+        }
+        const KvPending& pending = pendingIt->second;
         const Micros now = m_scheduler.now();
         kvCallIssued(m_kvDrainKey, pending.entry.storedAt);
         m_kvDrainAnswer = pending.isDelete ? kv->erase(m_kvDrainKey, now)

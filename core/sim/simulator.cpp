@@ -124,6 +124,17 @@ SimulatedTier* Simulator::cacheTier(TierId tier)
     return nullptr;
 }
 
+bool Simulator::setFaults(TierId tier, const FaultState& faults)
+{
+    SimulatedBehaviour* b = behaviour(tier);
+    if (!b)
+        return false;
+    b->faults() = faults;
+    for (std::uint32_t& generation : m_faultGeneration[tierIndex(tier)])
+        ++generation;
+    return true;
+}
+
 std::optional<Micros> Simulator::plannedEnd() const { return m_scenario.duration; }
 
 double Simulator::progress() const
@@ -279,7 +290,10 @@ void Simulator::handle(const SimEvent& event)
         break;
     case SimEventKind::FaultEnd: {
         const auto tier = static_cast<TierId>(event.value() & 0xff);
-        const auto action = static_cast<EventAction>(event.value() >> 8);
+        const auto action = static_cast<EventAction>((event.value() >> 8) & 0xff);
+        const auto generation = static_cast<std::uint32_t>(event.value() >> 16);
+        if (m_faultGeneration[tierIndex(tier)][int(action)] != generation)
+            break; // the fault was set again since: this end is not its end
         if (SimulatedBehaviour* b = behaviour(tier)) {
             if (action == EventAction::Down)
                 b->faults().down = false;
@@ -312,9 +326,14 @@ void Simulator::applyScenarioEvent(const ScenarioEvent& event, ResourceId resour
             b->faults().slowFactor = event.factor, result = "slow";
         else
             b->faults().flakyRate = event.failureRate, result = "flaky";
+        const int t = tierIndex(*event.tier);
+        const std::uint32_t generation = ++m_faultGeneration[t][int(event.action)];
+        if (event.action == EventAction::Up)
+            ++m_faultGeneration[t][int(EventAction::Down)]; // an `up` ends any pending `down`
         if (event.action != EventAction::Up && event.duration > 0) {
             m_queue.push(m_now + event.duration, SimEventKind::FaultEnd,
-                         (std::uint64_t(event.action) << 8) | std::uint64_t(tierIndex(*event.tier)));
+                         (std::uint64_t(generation) << 16) | (std::uint64_t(event.action) << 8) |
+                             std::uint64_t(t));
             result += " for " + formatDuration(event.duration);
         }
         break;

@@ -59,6 +59,9 @@ public:
     /// Faults and specs of a simulated tier; null when the tier is disabled.
     SimulatedBehaviour* behaviour(TierId tier);
     SimulatedTier* cacheTier(TierId tier);
+    /// Sets a tier's faults by hand; pending scenario ends of earlier faults
+    /// no longer touch them. False when the tier is disabled.
+    bool setFaults(TierId tier, const FaultState& faults);
     SimulatedOrigin* origin() { return m_origin.get(); }
     bool tierEnabled(TierId tier) const { return m_scenario.tiers[tierIndex(tier)].enabled; }
 
@@ -87,7 +90,10 @@ private:
     std::unique_ptr<RequestSource> m_source;
 
     EventObserver m_eventObserver;
-    std::vector<ResourceId> m_eventResources; ///< per event: the purged key's id, interned up front
+    std::vector<ResourceId> m_eventResources;
+    /// Per tier and fault action: bumped whenever that fault is set, so the
+    /// end of an earlier, shorter fault does not cancel a later one.
+    std::array<std::array<std::uint32_t, 8>, kTierCount> m_faultGeneration{}; ///< per event: the purged key's id, interned up front
     Micros m_now = 0;
     std::uint64_t m_issued = 0;
     std::optional<std::uint64_t> m_requestLimit;

@@ -157,6 +157,7 @@ private slots:
     void edgeCacheIsTextbookLru();
     void traceReplayIsTextbookLru();
     void originDownServesStale();
+    void overlappingFaultsKeepTheLaterEnd();
     void purgeMakesAnOriginSpike();
     void bumpIncrementsTheVersion();
     void requestLimitIsRespected();
@@ -321,6 +322,30 @@ void TestSimulator::originDownServesStale()
     }
     // The stale serves happen in the window, not before it.
     QCOMPARE(pointAt(stats, 10)->requests.failed, 0u);
+}
+
+void TestSimulator::overlappingFaultsKeepTheLaterEnd()
+{
+    // "down for 10 s" at 5 s, then "down for 60 s" at 10 s: the first end
+    // (at 15 s) must not bring the tier back up while the second lasts.
+    Scenario scenario = stackScenario();
+    ScenarioEvent first = scenarioEvent(sec(5), EventAction::Down);
+    first.tier = TierId::Origin;
+    first.duration = sec(10);
+    ScenarioEvent second = scenarioEvent(sec(10), EventAction::Down);
+    second.tier = TierId::Origin;
+    second.duration = sec(60);
+    scenario.events = {first, second};
+    Simulator simulator(scenario);
+    QVERIFY(simulator.runUntil(sec(20)));
+    QVERIFY(simulator.behaviour(TierId::Origin)->faults().down);
+    // A fault set by hand is not cleared by a scenario end either.
+    FaultState slow;
+    slow.slowFactor = 5;
+    QVERIFY(simulator.setFaults(TierId::Origin, slow));
+    QVERIFY(simulator.runUntil(sec(59)));
+    QCOMPARE(simulator.behaviour(TierId::Origin)->faults().slowFactor, 5.0);
+    QVERIFY(!simulator.behaviour(TierId::Origin)->faults().down);
 }
 
 void TestSimulator::purgeMakesAnOriginSpike()

@@ -210,7 +210,13 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     updateActions();
 }
 
-NamespacesPage::~NamespacesPage() = default;
+NamespacesPage::~NamespacesPage()
+{
+    // The model (a child) outlives this destructor; its undo stack would
+    // still call updateActions() on a half-destroyed page while it clears.
+    disconnect(m_model->undoStack(), nullptr, this, nullptr);
+    disconnect(m_model, nullptr, this, nullptr);
+}
 
 QAction* NamespacesPage::makeAction(const QString& text, const char* objectName, const QString& toolTip,
                                     void (NamespacesPage::*slot)(), const QList<QKeySequence>& shortcuts)

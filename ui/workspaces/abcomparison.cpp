@@ -25,7 +25,16 @@ AbComparison::AbComparison(QObject* parent) : QObject(parent)
     qRegisterMetaType<AbSide>();
 }
 
-AbComparison::~AbComparison() { cancel(); }
+AbComparison::~AbComparison()
+{
+    cancel();
+    // A cancelled run stops within one virtual second of simulation; wait
+    // so no worker outlives what it reads.
+    for (const QPointer<QThread>& worker : std::as_const(m_workers)) {
+        if (worker)
+            worker->wait();
+    }
+}
 
 void AbComparison::cancel()
 {
@@ -65,6 +74,8 @@ void AbComparison::start(const Scenario& scenario, AbSide a, AbSide b)
             job->progress[side] = 1.0;
         });
         worker->setObjectName(QStringLiteral("ab-compare"));
+        m_workers.removeAll(nullptr);
+        m_workers.append(worker);
         connect(worker, &QThread::finished, worker, &QObject::deleteLater);
         connect(worker, &QThread::finished, this, [this, job] {
             if (job != m_job)

@@ -4,7 +4,10 @@
 #include "report/summary.h"
 #include "sim/scenario.h"
 
+#include <QList>
 #include <QObject>
+#include <QPointer>
+#include <QThread>
 #include <QString>
 
 #include <atomic>
@@ -45,6 +48,7 @@ private:
     void sideDone();
 
     std::shared_ptr<Job> m_job;
+    QList<QPointer<QThread>> m_workers; ///< waited for on destruction
     bool m_running = false;
 };
 

@@ -51,9 +51,11 @@ void SimulationRunner::rebuild()
     });
     m_rateRequests = 0;
     m_requestsPerSecond = 0.0;
+    m_failMessage.clear();
     if (Status status = m_simulator->start(); !status) {
         m_failed = true;
-        emit failed(QString::fromStdString(status.error().message));
+        m_failMessage = QString::fromStdString(status.error().message);
+        emit failed(m_failMessage);
     }
 }
 
@@ -148,8 +150,7 @@ void SimulationRunner::setScenario(const Scenario& scenario)
 
 void SimulationRunner::setFaults(TierId tier, const FaultState& faults)
 {
-    if (SimulatedBehaviour* behaviour = m_simulator->behaviour(tier)) {
-        behaviour->faults() = faults;
+    if (m_simulator->setFaults(tier, faults)) {
         QStringList parts;
         if (faults.down)
             parts << QStringLiteral("down");
@@ -224,7 +225,14 @@ void SimulationRunner::tick()
         publish();
 }
 
-void SimulationRunner::publishNow() { publish(); }
+void SimulationRunner::publishNow()
+{
+    // The constructor may have failed to start the workload before anyone
+    // was connected: say it again now.
+    if (m_failed && !m_failMessage.isEmpty())
+        emit failed(m_failMessage);
+    publish();
+}
 
 void SimulationRunner::publish()
 {

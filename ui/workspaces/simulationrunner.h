@@ -91,6 +91,7 @@ private:
     bool m_running = false;
     std::optional<Micros> m_stopAt;
     bool m_failed = false;
+    QString m_failMessage; ///< why the workload could not start
 };
 
 } // namespace fallback::ui
