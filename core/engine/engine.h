@@ -70,7 +70,12 @@ public:
 
     // --- policy -------------------------------------------------------------
     /// Replaces the policy at once; namespaces it lacks stop being served.
+    /// For the initial policy: no check against the one in force.
     void setPolicy(const Policy& policy);
+    /// Replaces the policy in force, refusing one that would move a
+    /// namespace's version back (old entries would become reachable again;
+    /// versions only go forward, by bump). Applied whole or not at all.
+    Status applyPolicy(const Policy& policy);
     const Policy& policy() const { return m_policy; }
     /// Rules of a namespace, or null when it is not in the policy.
     const NamespacePolicy* namespacePolicy(NamespaceId ns) const;

@@ -22,6 +22,21 @@ void Engine::setPolicy(const Policy& policy)
     }
 }
 
+Status Engine::applyPolicy(const Policy& policy)
+{
+    for (const NamespacePolicy& ns : policy.namespaces) {
+        const NamespacePolicy* current = m_policy.find(ns.name);
+        if (current && ns.version < current->version) {
+            return Error{"version_backwards",
+                         "namespace '" + ns.name + "' would go back from version " +
+                             std::to_string(current->version) + " to " +
+                             std::to_string(ns.version) + "; versions only move forward (bump)"};
+        }
+    }
+    setPolicy(policy);
+    return Done{};
+}
+
 PurgeScope Engine::keyScope(NamespaceId ns, ResourceId rid) const
 {
     PurgeScope scope;

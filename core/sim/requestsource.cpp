@@ -34,11 +34,13 @@ bool SyntheticSource::next(SimRequest& request)
     request.time = static_cast<Micros>(m_time * double(kMicrosPerSecond));
     const std::size_t choice = m_namespaceChoice.sample(m_random);
     request.ns = m_namespaces[choice];
-    request.rid = m_rids[m_zipf.sample(m_random)];
+    const std::uint32_t rank = m_zipf.sample(m_random);
+    request.rid = m_rids[rank];
     request.op = m_random.uniform() < m_workload.readRatio ? TraceOp::Get : TraceOp::Set;
 
-    // A stable size per object: hash (namespace, id) into the range.
-    std::uint64_t h = m_sizeSeed ^ (std::uint64_t(request.ns) << 40) ^ request.rid;
+    // A stable size per object: hash (namespace, rank) into the range. The
+    // rank, not the interned id, so other interned names cannot shift it.
+    std::uint64_t h = m_sizeSeed ^ (std::uint64_t(request.ns) << 40) ^ rank;
     h ^= h >> 33;
     h *= 0xFF51AFD7ED558CCDULL;
     h ^= h >> 33;

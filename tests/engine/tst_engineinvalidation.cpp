@@ -16,7 +16,30 @@ private slots:
     void purgeScopes_data();
     void purgeScopes();
     void purgeDuringFetchPreventsBackfill();
+    void applyRefusesAVersionGoingBack();
 };
+
+void TestEngineInvalidation::applyRefusesAVersionGoingBack()
+{
+    Rig rig;
+    const NamespaceId product = rig.ns("product");
+    QVERIFY(rig.engine->bump(product).ok());
+    QVERIFY(rig.engine->bump(product).ok()); // version 2
+    Policy older = rig.engine->policy();
+    older.find("product")->version = 1;
+    older.find("product")->ttl = sec(1);
+    const Status refused = rig.engine->applyPolicy(older);
+    QVERIFY(!refused.ok());
+    QCOMPARE(QString::fromStdString(refused.error().code), QStringLiteral("version_backwards"));
+    // Nothing of it applied: not the version, not the ttl.
+    QCOMPARE(rig.engine->namespacePolicy(product)->version, 2u);
+    QVERIFY(rig.engine->namespacePolicy(product)->ttl != sec(1));
+
+    Policy newer = rig.engine->policy();
+    newer.find("product")->ttl = sec(1);
+    QVERIFY(rig.engine->applyPolicy(newer).ok());
+    QCOMPARE(rig.engine->namespacePolicy(product)->ttl, sec(1));
+}
 
 // --- invalidation ----------------------------------------------------------------
 

@@ -36,7 +36,12 @@ LocalWorkspace::LocalWorkspace(const Scenario& scenario, const QString& path, QO
         emit runFailed(message);
     });
     connect(m_runner, &SimulationRunner::reachedTime, this, &LocalWorkspace::reachedTime);
-    connect(m_runner, &SimulationRunner::policyApplied, this, &Workspace::policyApplied);
+    connect(m_runner, &SimulationRunner::policyApplied, this,
+            [this](bool ok, const QString& message) {
+                if (ok)
+                    m_scenario.policy = m_pendingPolicy; // the engine took it
+                emit policyApplied(ok, message);
+            });
     connect(m_runner, &SimulationRunner::previewReady, this, &Workspace::previewReady);
     connect(m_runner, &SimulationRunner::keyLookedUp, this, &Workspace::keyLookedUp);
     connect(m_runner, &SimulationRunner::keysListed, this, &Workspace::keysListed);
@@ -129,7 +134,7 @@ void LocalWorkspace::setTierSpec(TierId tier, const TierSpec& spec)
 
 void LocalWorkspace::applyPolicy(const Policy& policy)
 {
-    m_scenario.policy = policy;
+    m_pendingPolicy = policy;
     post([policy](SimulationRunner* r) { r->applyPolicy(policy); });
 }
 

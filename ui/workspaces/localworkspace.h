@@ -66,6 +66,7 @@ private:
     void post(Call&& call);
 
     Scenario m_scenario;
+    Policy m_pendingPolicy; ///< sent to the engine, not yet confirmed
     QString m_path;
     QThread m_thread;
     SimulationRunner* m_runner = nullptr; ///< lives on m_thread

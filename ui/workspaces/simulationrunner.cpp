@@ -274,7 +274,12 @@ void SimulationRunner::applyPolicy(const Policy& policy)
 {
     Engine& engine = m_simulator->engine();
     const Policy before = engine.policy();
-    engine.setPolicy(policy);
+    if (Status status = engine.applyPolicy(policy); !status) {
+        const QString message = fromStd(status.error().message);
+        emit policyApplied(false, message);
+        emit activityDone(QStringLiteral("policy"), QStringLiteral("policy"), message, false);
+        return;
+    }
     m_scenario.policy = policy;
     int changes = 0;
     for (const NamespacePolicy& ns : policy.namespaces) {
