@@ -200,24 +200,20 @@ void Engine::handleTierAnswer(std::uint32_t index)
     }
 
     const Micros age = now - answer.entry.storedAt;
-    if (age <= policy.ttl) {
-        m_stats.tierLookup(now, key.ns, tier, LookupResult::Hit, answer.latency);
-        if (tier == TierId::EdgeKv && op.kvEpoch == m_purgeEpoch &&
-            !holdsNewer(TierId::EdgeCache, key, answer.entry.storedAt))
-            backfill(key, answer.entry, tier);
-        const Entry entry = answer.entry;
-        finishRead(index, servedByTier(tier), Freshness::Fresh, entry);
-        return;
-    }
     if (age <= policy.ttl + policy.staleWhileRevalidate) {
-        m_stats.tierLookup(now, key.ns, tier, LookupResult::Stale, answer.latency);
+        const bool fresh = age <= policy.ttl;
+        m_stats.tierLookup(now, key.ns, tier, fresh ? LookupResult::Hit : LookupResult::Stale,
+                           answer.latency);
+        // A KV copy goes into the edge cache, unless a purge, a delete or a
+        // newer write happened while the KV was answering.
         if (tier == TierId::EdgeKv && op.kvEpoch == m_purgeEpoch &&
             !holdsNewer(TierId::EdgeCache, key, answer.entry.storedAt))
             backfill(key, answer.entry, tier);
         const Entry entry = answer.entry;
         // Answer first, then revalidate: the caller never waits for the origin.
-        finishRead(index, servedByTier(tier), Freshness::Stale, entry);
-        startRevalidation(key);
+        finishRead(index, servedByTier(tier), fresh ? Freshness::Fresh : Freshness::Stale, entry);
+        if (!fresh)
+            startRevalidation(key);
         return;
     }
     // Past SWR: not served from here, but kept in mind for stale-if-error.

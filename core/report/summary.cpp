@@ -11,12 +11,18 @@ nlohmann::json latencyJson(const LatencySummary& s)
     return {{"p50", s.p50}, {"p90", s.p90}, {"p95", s.p95}, {"p99", s.p99}, {"max", s.max}};
 }
 
+/// A tier's counters; callers add what their shape carries besides.
+nlohmann::json countersJson(const TierCounters& c)
+{
+    return {{"lookups", c.lookups}, {"hits", c.hits},     {"stale_hits", c.staleHits},
+            {"misses", c.misses},   {"errors", c.errors}, {"hit_rate", c.hitRate()}};
+}
+
 nlohmann::json tierJson(const TierCounters& c, const LatencyHistogram& latency)
 {
-    return {{"lookups", c.lookups},       {"hits", c.hits},
-            {"stale_hits", c.staleHits},  {"misses", c.misses},
-            {"errors", c.errors},         {"hit_rate", c.hitRate()},
-            {"latency_ms", latencyJson(summarizeMicros(latency))}};
+    nlohmann::json out = countersJson(c);
+    out["latency_ms"] = latencyJson(summarizeMicros(latency));
+    return out;
 }
 
 nlohmann::json servedByJson(const RequestCounters& r)
@@ -100,10 +106,7 @@ nlohmann::json namespacesToJson(const EngineStats& stats)
             continue;
         nlohmann::json tiers = nlohmann::json::object();
         for (TierId tier : kAllTiers) {
-            const TierCounters& c = ns.tiers[tierIndex(tier)];
-            tiers[std::string(tierName(tier))] = {
-                {"lookups", c.lookups}, {"hits", c.hits},     {"stale_hits", c.staleHits},
-                {"misses", c.misses},   {"errors", c.errors}, {"hit_rate", c.hitRate()}};
+            tiers[std::string(tierName(tier))] = countersJson(ns.tiers[tierIndex(tier)]);
         }
         out[ns.name] = {{"version", ns.version},
                         {"reads", ns.requests.requests},
@@ -127,11 +130,10 @@ nlohmann::json seriesToJson(const EngineStats& stats)
         nlohmann::json tiers = nlohmann::json::object();
         for (TierId tier : kAllTiers) {
             const int t = tierIndex(tier);
-            const TierCounters& c = p.tiers[t];
-            tiers[std::string(tierName(tier))] = {
-                {"lookups", c.lookups}, {"hits", c.hits},         {"stale_hits", c.staleHits},
-                {"misses", c.misses},   {"errors", c.errors},     {"p50_ms", p.tierP50Ms[t]},
-                {"p99_ms", p.tierP99Ms[t]}};
+            nlohmann::json counters = countersJson(p.tiers[t]);
+            counters["p50_ms"] = p.tierP50Ms[t];
+            counters["p99_ms"] = p.tierP99Ms[t];
+            tiers[std::string(tierName(tier))] = std::move(counters);
         }
         out.push_back({{"t", p.second},
                        {"reads", p.requests.requests},

@@ -187,6 +187,32 @@ void addSequenceRows()
     QTest::newRow("C=200 keys=300 uniform") << 200 << 300 << 0.0 << 6;
 }
 
+/// What replaying one sequence through a cache and its reference gave.
+struct Replay {
+    std::uint64_t hits = 0, referenceHits = 0;
+    QString mismatch; ///< the first step where the two evicted differently
+};
+
+Replay replayBoth(ReferenceCache& cache, ReferenceCache& reference,
+                  const std::vector<std::uint32_t>& sequence, const char* referenceName)
+{
+    Replay replay;
+    std::optional<std::uint32_t> victim, referenceVictim;
+    for (std::size_t i = 0; i < sequence.size(); ++i) {
+        replay.hits += cache.access(sequence[i], victim);
+        replay.referenceHits += reference.access(sequence[i], referenceVictim);
+        if (victim != referenceVictim) {
+            replay.mismatch = QStringLiteral("step %1: evicted %2, %3 evicts %4")
+                                  .arg(i)
+                                  .arg(victim ? qint64(*victim) : -1)
+                                  .arg(QLatin1String(referenceName))
+                                  .arg(referenceVictim ? qint64(*referenceVictim) : -1);
+            break;
+        }
+    }
+    return replay;
+}
+
 /// Replays `sequence` through a store-backed cache and returns the hits.
 std::uint64_t storeHits(EvictionKind kind, std::size_t capacity,
                         const std::vector<std::uint32_t>& sequence)
@@ -259,20 +285,12 @@ void TestEviction::lruMatchesReference()
     LruPolicy policy;
     PolicyCache cache(policy, std::size_t(capacity));
     ReferenceLru reference{std::size_t(capacity)};
-    std::uint64_t hits = 0, referenceHits = 0;
-    std::optional<std::uint32_t> victim, referenceVictim;
     const auto sequence = zipfSequence(std::uint64_t(keys), zipf, 20000, std::uint64_t(seed));
-    for (std::size_t i = 0; i < sequence.size(); ++i) {
-        hits += cache.access(sequence[i], victim);
-        referenceHits += reference.access(sequence[i], referenceVictim);
-        if (victim != referenceVictim)
-            QFAIL(qPrintable(QStringLiteral("step %1: evicted %2, LRU evicts %3")
-                                 .arg(i)
-                                 .arg(victim ? qint64(*victim) : -1)
-                                 .arg(referenceVictim ? qint64(*referenceVictim) : -1)));
-    }
-    QCOMPARE(hits, referenceHits);
-    QVERIFY(hits > 0);
+    const Replay replay = replayBoth(cache, reference, sequence, "LRU");
+    if (!replay.mismatch.isEmpty())
+        QFAIL(qPrintable(replay.mismatch));
+    QCOMPARE(replay.hits, replay.referenceHits);
+    QVERIFY(replay.hits > 0);
 }
 
 void TestEviction::lruWithRemovalsMatchesReference()
@@ -304,19 +322,11 @@ void TestEviction::sieveMatchesPaper()
     SievePolicy policy;
     PolicyCache cache(policy, std::size_t(capacity));
     ReferenceSieve reference{std::size_t(capacity)};
-    std::uint64_t hits = 0, referenceHits = 0;
-    std::optional<std::uint32_t> victim, referenceVictim;
     const auto sequence = zipfSequence(std::uint64_t(keys), zipf, 20000, std::uint64_t(seed));
-    for (std::size_t i = 0; i < sequence.size(); ++i) {
-        hits += cache.access(sequence[i], victim);
-        referenceHits += reference.access(sequence[i], referenceVictim);
-        if (victim != referenceVictim)
-            QFAIL(qPrintable(QStringLiteral("step %1: evicted %2, SIEVE evicts %3")
-                                 .arg(i)
-                                 .arg(victim ? qint64(*victim) : -1)
-                                 .arg(referenceVictim ? qint64(*referenceVictim) : -1)));
-    }
-    QCOMPARE(hits, referenceHits);
+    const Replay replay = replayBoth(cache, reference, sequence, "SIEVE");
+    if (!replay.mismatch.isEmpty())
+        QFAIL(qPrintable(replay.mismatch));
+    QCOMPARE(replay.hits, replay.referenceHits);
 }
 
 void TestEviction::sieveSparesVisitedOnce()
