@@ -59,6 +59,27 @@ void Engine::resume(OpToken op)
     }
 }
 
+bool Engine::mustWait(Tier* tier, OpToken op, const TierAnswer& answer)
+{
+    if (answer.status == TierStatus::Pending) {
+        tier->attach(op);
+        return true;
+    }
+    return m_scheduler.suspendAfterCall(op, answer.latency);
+}
+
+void Engine::complete(OpToken op, const TierAnswer& answer)
+{
+    const auto index = static_cast<std::uint32_t>(op & 0xffffffffu);
+    switch (static_cast<OpKind>(op >> 32)) {
+    case OpKind::Read: m_reads[index].pending = answer; break;
+    case OpKind::Fetch: m_fetches[index].pending = answer; break;
+    case OpKind::Write: m_writes[index].pending = answer; break;
+    case OpKind::KvDrain: m_kvDrainAnswer = answer; break;
+    }
+    resume(op);
+}
+
 std::size_t Engine::pendingOperations() const
 {
     std::size_t count = (m_reads.size() - m_freeReads.size()) +
@@ -173,7 +194,7 @@ void Engine::askTier(std::uint32_t index, TierId tier, Micros keepFor)
         if (Tier* kv = m_tiers[tierIndex(TierId::EdgeKv)])
             kv->prefetch(op.key);
     }
-    if (m_scheduler.suspendAfterCall(token(OpKind::Read, index), op.pending.latency))
+    if (mustWait(m_tiers[tierIndex(tier)], token(OpKind::Read, index), op.pending))
         return;
     if (tier == TierId::ClientCache)
         handleClientAnswer(index);
@@ -333,9 +354,9 @@ std::uint32_t Engine::startFetch(const StoredKey& key, bool revalidation)
 void Engine::runFetch(std::uint32_t index)
 {
     FetchOp& fetch = m_fetches[index];
-    fetch.pending =
-        m_tiers[tierIndex(TierId::Origin)]->get(fetch.key, m_scheduler.now(), kForever);
-    if (m_scheduler.suspendAfterCall(token(OpKind::Fetch, index), fetch.pending.latency))
+    Tier* origin = m_tiers[tierIndex(TierId::Origin)];
+    fetch.pending = origin->get(fetch.key, m_scheduler.now(), kForever);
+    if (mustWait(origin, token(OpKind::Fetch, index), fetch.pending))
         return;
     completeFetch(index);
 }

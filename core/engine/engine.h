@@ -131,6 +131,9 @@ public:
 
     /// Called by the Scheduler when a suspended operation's time has come.
     void resume(OpToken op);
+    /// Called by a remote tier (on the engine's thread) with the answer to a
+    /// call that returned Pending; the waiting operation goes on at once.
+    void complete(OpToken op, const TierAnswer& answer);
 
 private:
     enum class OpKind : std::uint8_t { Read, Fetch, Write, KvDrain };
@@ -145,6 +148,9 @@ private:
     };
 
     static OpToken token(OpKind kind, std::uint32_t index);
+    /// After a tier call: true when operation `op` must wait for its answer
+    /// (a Pending remote call, or simulated latency); false to go on inline.
+    bool mustWait(Tier* tier, OpToken op, const TierAnswer& answer);
 
     // read path (engine.cpp)
     void askNextCache(std::uint32_t index, int fromTier);

@@ -61,7 +61,7 @@ void Engine::startWrite(NamespaceId ns, ResourceId rid, Entry entry, bool isDele
     }
     op.stage = WriteOp::Stage::Origin;
     op.pending = isDelete ? origin->erase(op.key, now) : origin->put(op.key, op.entry, now);
-    if (!m_scheduler.suspendAfterCall(token(OpKind::Write, index), op.pending.latency))
+    if (!mustWait(origin, token(OpKind::Write, index), op.pending))
         resumeWrite(index);
 }
 
@@ -124,7 +124,7 @@ void Engine::writeToKv(std::uint32_t index)
         op.stage = WriteOp::Stage::Kv;
         kvCallIssued(op.key, op.entry.storedAt);
         op.pending = op.isDelete ? kv->erase(op.key, now) : kv->put(op.key, op.entry, now);
-        if (!m_scheduler.suspendAfterCall(token(OpKind::Write, index), op.pending.latency))
+        if (!mustWait(kv, token(OpKind::Write, index), op.pending))
             resumeWrite(index);
         return;
     }
@@ -257,7 +257,7 @@ void Engine::runKvDrain()
         kvCallIssued(m_kvDrainKey, pending.entry.storedAt);
         m_kvDrainAnswer = pending.isDelete ? kv->erase(m_kvDrainKey, now)
                                            : kv->put(m_kvDrainKey, pending.entry, now);
-        if (m_scheduler.suspendAfterCall(token(OpKind::KvDrain, 0), m_kvDrainAnswer.latency))
+        if (mustWait(kv, token(OpKind::KvDrain, 0), m_kvDrainAnswer))
             return;
         if (!takeKvDrainAnswer())
             return;

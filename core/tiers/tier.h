@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/scheduler.h"
 #include "engine/types.h"
 
 #include <cstdint>
@@ -8,8 +9,10 @@
 
 namespace fallback {
 
-/// Hot-path answer of a tier call: no exceptions, no strings.
-enum class TierStatus : std::uint8_t { Hit, Miss, Error };
+/// Hot-path answer of a tier call: no exceptions, no strings. `Pending` is
+/// answered only by remote tiers (a node's HTTP origin): the real answer comes
+/// later through Engine::complete().
+enum class TierStatus : std::uint8_t { Hit, Miss, Error, Pending };
 
 /// What a tier call returned and how long it took. `entry` is set on a Hit of
 /// get(). `latency` is the time the call spent: simulated tiers draw it from
@@ -74,6 +77,10 @@ public:
     /// A hint that `key` will be looked up soon; in-memory tiers start
     /// loading its cache line. Never required for correctness.
     virtual void prefetch(const StoredKey& key) const { (void)key; }
+    /// Called by the engine right after a data call answered Pending, with
+    /// the operation that waits for it. The tier must later call
+    /// Engine::complete(op, answer) exactly once, on the engine's thread.
+    virtual void attach(OpToken op) { (void)op; }
 };
 
 } // namespace fallback
