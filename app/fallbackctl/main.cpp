@@ -1,6 +1,9 @@
 // fallbackctl: the command line of SPEC §5. Parses arguments and wires core
-// objects; the work is in core (loaders, simulator, report).
+// objects; the work is in core (loaders, simulator, report, live client).
+// The remote commands are in remotecommands.cpp.
 
+#include "cli.h"
+#include "remotecommands.h"
 #include "report/lint.h"
 #include "report/summary.h"
 #include "sim/scenarioloader.h"
@@ -15,23 +18,35 @@
 #include <unistd.h>
 #include <vector>
 
-namespace {
-
-using namespace fallback;
-
-// Exit codes (SPEC §5, contract).
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
+namespace fallbackctl {
 
 const char* const kUsageText =
     "usage: fallbackctl COMMAND [ARGS]\n"
     "\n"
-    "commands:\n"
+    "local commands:\n"
     "  lint FILE...                 validate policy, scenario, deployment and trace files\n"
     "  simulate SCENARIO [--trace CSV] [--requests N] [--seed N] [--json]\n"
     "                               run local test mode headless and print a summary\n"
-    "  help                         show this text\n"
+    "\n"
+    "live deployment commands (each takes --url URL or --deployment NAME):\n"
+    "  stats [--json]               print the deployment's statistics\n"
+    "  policy get [--json]          print the live policy (YAML, or the node's JSON)\n"
+    "  policy apply FILE [--if-match ETAG]\n"
+    "                               replace the live policy with FILE, checked first\n"
+    "  purge (--key NS:ID ... | --namespace NS | --all)\n"
+    "                               purge keys, a namespace or everything\n"
+    "  bump NS                      bump a namespace's version\n"
+    "\n"
+    "  --url URL                    the node's base URL, e.g. http://127.0.0.1:8080\n"
+    "  --deployment NAME [--profiles FILE]\n"
+    "                               a deployment profile instead of --url; FILE defaults to\n"
+    "                               $XDG_CONFIG_HOME/fallback-console/deployments.yaml, else\n"
+    "                               ~/.config/fallback-console/deployments.yaml\n"
+    "  --token-file F               the admin token (first line of F); else the profile's\n"
+    "                               token: source, else the FALLBACK_TOKEN environment variable\n"
+    "  --timeout DURATION           per attempt (default 10s)\n"
+    "\n"
+    "  help, COMMAND --help         show this text, or one command's\n"
     "\n"
     "exit codes: 0 success, 1 invalid input or failed operation, 2 usage error,\n"
     "            3 could not reach the deployment\n";
@@ -41,6 +56,19 @@ int usageError(const std::string& message)
     std::fprintf(stderr, "fallbackctl: %s\n\n%s", message.c_str(), kUsageText);
     return kUsage;
 }
+
+int fail(int code, const std::string& message)
+{
+    std::fprintf(stderr, "fallbackctl: %s\n", message.c_str());
+    return code;
+}
+
+} // namespace fallbackctl
+
+namespace {
+
+using namespace fallback;
+using namespace fallbackctl;
 
 std::optional<std::uint64_t> parseCount(const std::string& text)
 {
@@ -192,8 +220,13 @@ int main(int argc, char** argv)
         return lint(args);
     if (command == "simulate")
         return simulate(args);
-    if (command == "stats" || command == "policy" || command == "purge" || command == "bump")
-        return usageError("'" + command +
-                          "' talks to a live deployment; this build has no live client yet");
+    if (command == "stats")
+        return statsCommand(args);
+    if (command == "policy")
+        return policyCommand(args);
+    if (command == "purge")
+        return purgeCommand(args);
+    if (command == "bump")
+        return bumpCommand(args);
     return usageError("unknown command '" + command + "'");
 }

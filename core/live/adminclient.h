@@ -22,8 +22,11 @@ struct Endpoint {
     std::string token; ///< may be empty: calls then answer 401 from the node
     Micros connectTimeout = 3 * kMicrosPerSecond;
     Micros timeout = 10 * kMicrosPerSecond; ///< whole call, per attempt
-    int retries = 2; ///< extra attempts for idempotent calls (GET) on transport errors / 5xx
+    int retries = 2; ///< extra attempts for idempotent calls (GET) on transport errors / 502, 503, 504
     Micros retryBackoff = 200 * kMicrosPerMilli; ///< doubled after each attempt
+    /// A `Retry-After` up to this long is waited for before the retry; a
+    /// longer one ends the call with that answer (see Response::retryAfter).
+    Micros maxRetryAfter = 30 * kMicrosPerSecond;
     std::string caFile; ///< extra CA bundle; TLS peer and host verification stay on
 };
 
@@ -37,7 +40,7 @@ struct Response {
     std::string transportError; ///< libcurl's message; never contains the token
     Micros latency = 0;         ///< of the last attempt
     int attempts = 0;
-    Micros retryAfter = -1;     ///< from a Retry-After header (seconds), or -1
+    Micros retryAfter = -1;     ///< a Retry-After header (seconds or HTTP date) as a delay, or -1
 
     bool reached() const { return httpStatus != 0; }
     bool ok() const { return httpStatus >= 200 && httpStatus < 300; }
@@ -56,13 +59,18 @@ struct PurgeRequest {
     std::vector<std::string> keys; ///< "ns:id" each
     std::string ns;                ///< a whole namespace
     bool all = false;
-    /// The JSON body the node expects: {"keys":[...]}, {"namespace":..} or {"all":true}.
+    /// The JSON body the node expects: {"keys":[...]}, {"namespace":..} or
+    /// {"all":true}. Exactly one scope is sent: `all`, else `ns`, else `keys`.
     std::string toJson() const;
 };
 
 /// Thread-safe: every method may be called from any thread. Handlers run on
 /// the client's own worker thread, one at a time. Destroying the client
-/// cancels what is in flight (handlers of cancelled calls are not called).
+/// cancels what is in flight (handlers of cancelled calls are not called);
+/// never destroy it from inside one of its handlers.
+/// Connections are kept alive and reused per host. No redirects are followed
+/// (a token must not travel to another host). Answers over 32 MiB end the
+/// call with a transport error.
 class AdminClient {
 public:
     AdminClient();
@@ -92,7 +100,7 @@ public:
     std::size_t pending() const;
 
     /// Blocking convenience for the command line: runs one call and waits.
-    /// Never use it on a GUI thread.
+    /// Never use it on a GUI thread, nor inside a handler (it would deadlock).
     Response wait(const std::function<CallId(ResponseHandler)>& start);
 
 private:

@@ -55,10 +55,17 @@ Result<RemoteStats> parseStats(std::string_view text);
 /// The policy as the node serves it: the YAML policy's shape as JSON
 /// (`schema`, `defaults`, `namespaces` with `name`, `version`, `ttl`, ...).
 /// Durations are written as strings with a unit ("90s"), sizes in bytes.
+/// Like writePolicyYaml(), a namespace carries only the values that differ
+/// from `defaults` (a namespace inherits the rest), so editing a default in
+/// the JSON reaches every namespace that did not override it.
 nlohmann::json policyToJson(const Policy& policy);
 /// Parses policy JSON (or YAML) text with the policy loader's own rules, so a
 /// node and `fallbackctl lint` give the same diagnostics. `label` is the FILE
 /// part of each diagnostic.
 Loaded<Policy> parsePolicyText(std::string_view text, const std::string& label);
+
+/// The stats as a readable table for a terminal (`fallbackctl stats`): the
+/// same layout as summaryToTable(), plus one line per namespace.
+std::string remoteStatsToTable(const RemoteStats& stats);
 
 } // namespace fallback::live

@@ -1,0 +1,112 @@
+#pragma once
+
+// A scripted HTTP/1.1 server for tests (QTcpServer on 127.0.0.1, port 0):
+// it records every request and answers what its script says. Shared by the
+// admin client's tests and fallbackctl's remote-command tests. Runs on the
+// thread that owns it: the test must spin the event loop (QTRY_*, or a
+// QEventLoop while a child process runs) for it to answer.
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+/// One request as the server read it.
+struct Seen {
+    QByteArray method;
+    QByteArray path;
+    std::map<QByteArray, QByteArray> headers; ///< names lower-cased
+    QByteArray body;
+    qint64 atMs = 0; ///< since the server started
+};
+
+/// An HTTP/1.1 server that answers what its script says. The script sees
+/// each request and returns the raw answer, or nullopt to never answer.
+class ScriptedServer : public QObject {
+public:
+    using Script = std::function<std::optional<QByteArray>(const Seen&, int index)>;
+
+    explicit ScriptedServer(Script script) : m_script(std::move(script))
+    {
+        m_clock.start();
+        connect(&m_server, &QTcpServer::newConnection, this, &ScriptedServer::accept);
+        if (!m_server.listen(QHostAddress(QStringLiteral("127.0.0.1")), 0))
+            qFatal("cannot listen on 127.0.0.1");
+    }
+
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_server.serverPort()); }
+    const std::vector<Seen>& seen() const { return m_seen; }
+    int connections() const { return m_connections; }
+
+    static QByteArray answer(int status, const QByteArray& body = "{}", const QByteArray& extraHeaders = {})
+    {
+        return "HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: "
+               + QByteArray::number(body.size()) + "\r\n" + extraHeaders + "\r\n" + body;
+    }
+
+private:
+    void accept()
+    {
+        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+            ++m_connections;
+            socket->setParent(this);
+            auto buffer = std::make_shared<QByteArray>();
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
+                buffer->append(socket->readAll());
+                serve(socket, *buffer);
+            });
+        }
+    }
+
+    void serve(QTcpSocket* socket, QByteArray& buffer)
+    {
+        for (;;) {
+            const qsizetype end = buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            Seen seen;
+            const QList<QByteArray> lines = buffer.left(end).split('\n');
+            const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+            seen.method = requestLine.value(0);
+            seen.path = requestLine.value(1);
+            for (qsizetype i = 1; i < lines.size(); ++i) {
+                const qsizetype colon = lines[i].indexOf(':');
+                if (colon > 0)
+                    seen.headers[lines[i].left(colon).trimmed().toLower()] = lines[i].mid(colon + 1).trimmed();
+            }
+            const qsizetype length = seen.headers.count("content-length") ? seen.headers["content-length"].toLongLong() : 0;
+            if (buffer.size() < end + 4 + length)
+                return;
+            seen.body = buffer.mid(end + 4, length);
+            buffer.remove(0, end + 4 + length);
+            seen.atMs = m_clock.elapsed();
+            m_seen.push_back(seen);
+            if (std::optional<QByteArray> reply = m_script(seen, int(m_seen.size()) - 1))
+                socket->write(*reply);
+        }
+    }
+
+    Script m_script;
+    QTcpServer m_server;
+    QElapsedTimer m_clock;
+    std::vector<Seen> m_seen;
+    int m_connections = 0;
+};
+
+/// A port on 127.0.0.1 that nobody listens on.
+inline std::string closedPortUrl()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress(QStringLiteral("127.0.0.1")), 0))
+        qFatal("cannot listen on 127.0.0.1");
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return "http://127.0.0.1:" + std::to_string(port);
+}
