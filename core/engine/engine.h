@@ -128,6 +128,9 @@ public:
     bool busy() const { return pendingOperations() > (m_kvDrainActive ? 1u : 0u); }
     /// Closes the current 1-second bucket of the series (end of a run).
     void flushStats() { m_stats.flush(); }
+    /// Closes the current 1-second bucket once its second is over (a node's
+    /// once-a-second tick on the real clock; see StatsCollector::closeElapsed).
+    void closeElapsedStats() { m_stats.closeElapsed(m_scheduler.now()); }
 
     /// Called by the Scheduler when a suspended operation's time has come.
     void resume(OpToken op);

@@ -58,6 +58,30 @@ std::uint64_t LatencyHistogram::quantile(double q) const
     return m_max; // unreachable while m_count matches the buckets
 }
 
+std::uint64_t LatencyHistogram::countAtOrBelow(std::uint64_t bound) const
+{
+    std::uint64_t seen = 0;
+    for (std::uint32_t i = m_lowest; i <= m_highest && i < kBucketCount; ++i) {
+        if (bucketHigh(i) > bound)
+            break;
+        seen += m_buckets[i];
+    }
+    return seen;
+}
+
+double LatencyHistogram::approximateSum() const
+{
+    double sum = 0.0;
+    for (std::uint32_t i = m_lowest; i <= m_highest && i < kBucketCount; ++i) {
+        if (m_buckets[i] == 0)
+            continue;
+        const std::uint64_t low = bucketLow(i);
+        const double mid = static_cast<double>(low + (bucketHigh(i) - low) / 2);
+        sum += mid * static_cast<double>(m_buckets[i]);
+    }
+    return sum;
+}
+
 std::uint64_t LatencyHistogram::bucketLow(std::uint32_t index)
 {
     if (index < kExact)

@@ -38,6 +38,13 @@ public:
     /// Value at quantile q in [0, 1] (0.5 = p50): the midpoint of the bucket
     /// holding it, clamped to max(). 0 when empty.
     std::uint64_t quantile(double q) const;
+    /// How many values were recorded at or below `bound`, at bucket
+    /// resolution: a bucket counts when its largest value is <= `bound`
+    /// (a Prometheus `le` bucket; off by at most the one straddling bucket).
+    std::uint64_t countAtOrBelow(std::uint64_t bound) const;
+    /// The sum of the recorded values, each taken as its bucket's midpoint
+    /// (within 0.4 %; a Prometheus histogram's `_sum`).
+    double approximateSum() const;
 
     static std::uint32_t bucketIndex(std::uint64_t value)
     {

@@ -60,6 +60,14 @@ public:
 
     /// Closes the current second so that it appears in the series.
     void flush();
+    /// Closes the current second only when `now` lies in a later one: on a
+    /// real clock, a second followed by idle ones appears in the series
+    /// without waiting for the next event (a node calls it every second).
+    void closeElapsed(Micros now)
+    {
+        if (m_bucket.active && now / kMicrosPerSecond > m_bucket.point.second)
+            flush();
+    }
 
     /// A copy of everything; `now` and `kvQueueDepth` are filled by the caller.
     /// Only series points after second `seriesAfter` are copied (a reader

@@ -1,0 +1,283 @@
+// The admin plane (SPEC §6): health, stats, policy with ETag / If-Match,
+// purge, bump, and /metrics. Every change is audited and the namespace
+// versions are saved before the answer goes out.
+
+#include "node/nodeservice.h"
+
+#include "live/remotestats.h"
+#include "node/urlcodec.h"
+#include "node/versionstore.h"
+#include "policy/key.h"
+#include "report/summary.h"
+
+#include <charconv>
+#include <cstdio>
+#include <limits>
+
+namespace fallback::node {
+
+namespace {
+
+constexpr std::size_t kMaxPurgeKeys = 10000;
+/// Keys named in an audit line; the rest are counted.
+constexpr std::size_t kAuditedKeys = 20;
+
+std::string_view trimSpaces(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+/// True when an If-Match value (a list of entity tags, or `*`) names `etag`
+/// (quoted). A weak tag (`W/"..."`) and a bare unquoted one are accepted too:
+/// some tools drop the quotes.
+bool etagMatches(std::string_view ifMatch, std::string_view etag)
+{
+    const std::string_view bare = etag.substr(1, etag.size() - 2);
+    while (!ifMatch.empty()) {
+        const std::size_t comma = ifMatch.find(',');
+        std::string_view tag = trimSpaces(ifMatch.substr(0, comma));
+        if (tag == "*")
+            return true;
+        if (tag.substr(0, 2) == "W/")
+            tag.remove_prefix(2);
+        if (tag == etag || tag == bare)
+            return true;
+        if (comma == std::string_view::npos)
+            break;
+        ifMatch.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+HttpResponse badPurge(std::string_view why)
+{
+    return errorResponse(400, why,
+                         {{"expected", R"({"keys":["ns:id",...]}, {"namespace":"ns"} or {"all":true})"}});
+}
+
+} // namespace
+
+std::string NodeService::policyEtag() const
+{
+    // FNV-1a over the canonical JSON (nlohmann sorts object keys): equal
+    // policies give equal tags, any change (a bump included) a new one.
+    const std::string text = live::policyToJson(m_engine.policy()).dump();
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "\"%016llx\"", static_cast<unsigned long long>(hash));
+    return buffer;
+}
+
+HttpResponse NodeService::health() const
+{
+    const TierCounters& origin = m_engine.stats().tiers()[tierIndex(TierId::Origin)];
+    const OriginSample base = m_originWindow.empty() ? OriginSample{} : m_originWindow.front();
+    const std::uint64_t recentFetches = origin.lookups - base.lookups;
+    const std::uint64_t recentErrors = origin.errors - base.errors;
+    const std::size_t kvDepth = m_engine.kvQueueDepth();
+    const bool originFailing = recentErrors > 0 && recentErrors * 2 > recentFetches;
+    const bool degraded = originFailing || kvDepth > 0;
+    return jsonResponse(200, {{"status", degraded ? "degraded" : "ok"},
+                              {"uptime_seconds", uptimeSeconds()},
+                              {"origin",
+                               {{"recent_errors", recentErrors},
+                                {"recent_fetches", recentFetches},
+                                {"window_seconds", m_options.healthWindowSeconds},
+                                {"in_flight", m_engine.inFlightFetches()}}},
+                              {"kv_queue_depth", kvDepth},
+                              {"policy_etag", policyEtag()},
+                              {"version", m_options.version}});
+}
+
+HttpResponse NodeService::stats(const HttpRequest& request) const
+{
+    std::int64_t seriesAfter = -1;
+    if (const std::string_view query = splitTarget(request.target).query; !query.empty()) {
+        if (const std::optional<std::string> value = queryValue(query, "series_after")) {
+            const char* end = value->data() + value->size();
+            const auto [ptr, ec] = std::from_chars(value->data(), end, seriesAfter);
+            if (ec != std::errc() || ptr != end || value->empty())
+                return errorResponse(400, "series_after must be a whole number of seconds");
+        }
+    }
+    RunSummary summary;
+    summary.stats = m_engine.snapshot(seriesAfter);
+    for (TierId tier : kAllTiers)
+        summary.tierEnabled[tierIndex(tier)] = m_engine.tier(tier) != nullptr;
+    summary.requests = m_counters.dataRequests;
+    summary.wallSeconds = uptimeSeconds();
+    nlohmann::json doc = summaryToJson(summary);
+    doc["namespaces"] = namespacesToJson(summary.stats);
+    doc["series"] = seriesToJson(summary.stats);
+    doc["now_ms"] = summary.stats.now / kMicrosPerMilli;
+    doc["policy_etag"] = policyEtag();
+    return jsonResponse(200, doc);
+}
+
+HttpResponse NodeService::getPolicy() const
+{
+    HttpResponse response = jsonResponse(200, live::policyToJson(m_engine.policy()));
+    response.addHeader("ETag", policyEtag());
+    return response;
+}
+
+HttpResponse NodeService::putPolicy(const HttpRequest& request)
+{
+    const std::string current = policyEtag();
+    const std::string* ifMatch = request.header("if-match");
+    if (!ifMatch) {
+        return errorResponse(428, "If-Match is required: GET the policy and send its ETag back "
+                                  "(or * to replace whatever is in force)",
+                             {{"etag", current}});
+    }
+    if (!etagMatches(*ifMatch, current)) {
+        audit(request, "policy", "policy", "refused: the policy changed (stale ETag)", false);
+        return errorResponse(412, "the policy changed since it was read (stale ETag)",
+                             {{"etag", current}});
+    }
+    const Loaded<Policy> loaded = live::parsePolicyText(request.body, "<body>");
+    if (!loaded.ok()) {
+        nlohmann::json diagnostics = nlohmann::json::array();
+        for (const Diagnostic& d : loaded.diagnostics.items())
+            diagnostics.push_back(d.format());
+        audit(request, "policy", "policy", "refused: invalid policy", false);
+        return errorResponse(400, "invalid policy", {{"diagnostics", diagnostics}});
+    }
+    const Policy& next = *loaded.value;
+    // A namespace dropped from the policy and now back must not come back
+    // below a version it had: its old entries would be reachable again.
+    if (m_versions) {
+        for (const NamespacePolicy& ns : next.namespaces) {
+            const std::uint64_t saved = m_versions->version(ns.name);
+            if (!m_engine.policy().find(ns.name) && saved > ns.version) {
+                const std::string why = "namespace '" + ns.name + "' would go back from version " +
+                                        std::to_string(saved) + " to " +
+                                        std::to_string(ns.version) +
+                                        "; versions only move forward (bump)";
+                audit(request, "policy", "policy", "refused: " + why, false);
+                return errorResponse(409, why, {{"etag", current}});
+            }
+        }
+    }
+    if (const Status applied = m_engine.applyPolicy(next); !applied) {
+        audit(request, "policy", "policy", "refused: " + applied.error().message, false);
+        return errorResponse(409, applied.error().message,
+                             {{"code", applied.error().code}, {"etag", current}});
+    }
+    persistVersions();
+    const std::string etag = policyEtag();
+    audit(request, "policy", "policy", "applied, etag " + current + " -> " + etag, true);
+    HttpResponse response = jsonResponse(200, live::policyToJson(m_engine.policy()));
+    response.addHeader("ETag", etag);
+    return response;
+}
+
+HttpResponse NodeService::purge(const HttpRequest& request)
+{
+    const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+        return badPurge("the body must be a JSON object");
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        if (it.key() != "keys" && it.key() != "namespace" && it.key() != "all")
+            return badPurge("unknown member '" + it.key() + "'");
+    }
+    if (body.size() != 1)
+        return badPurge("give exactly one of keys, namespace or all");
+
+    KeySpace& keys = m_engine.keys();
+    std::size_t purged = 0;
+    std::string target;
+    if (const auto it = body.find("keys"); it != body.end()) {
+        if (!it->is_array() || it->empty() || it->size() > kMaxPurgeKeys)
+            return badPurge("keys must be a list of 1 to 10000 \"ns:id\" strings");
+        // Every key is checked before any is purged: all or nothing.
+        std::vector<std::pair<NamespaceId, std::string>> resolved;
+        resolved.reserve(it->size());
+        for (const nlohmann::json& item : *it) {
+            if (!item.is_string())
+                return badPurge("keys must be a list of \"ns:id\" strings");
+            std::string why;
+            const std::optional<ResourceAddress> address =
+                parseResourceAddress(item.get<std::string>(), &why);
+            if (!address)
+                return badPurge(why);
+            if (std::string bad = checkResourceId(address->id); !bad.empty())
+                return badPurge(bad);
+            const std::optional<NamespaceId> ns = keys.findNamespace(address->ns);
+            if (!ns || !m_engine.namespacePolicy(*ns))
+                return badPurge("namespace '" + address->ns + "' is not in the policy");
+            resolved.emplace_back(*ns, address->id);
+        }
+        target = "keys ";
+        for (std::size_t i = 0; i < resolved.size(); ++i) {
+            // An id never seen was never cached: nothing to purge, and no
+            // reason to intern it.
+            if (const std::optional<ResourceId> rid = keys.findResource(resolved[i].second))
+                purged += m_engine.purge(m_engine.keyScope(resolved[i].first, *rid)).total();
+            if (i < kAuditedKeys)
+                target += (i ? "," : "") + keys.namespaceName(resolved[i].first) + ":" +
+                          resolved[i].second;
+        }
+        if (resolved.size() > kAuditedKeys)
+            target += " and " + std::to_string(resolved.size() - kAuditedKeys) + " more";
+        m_counters.purges[static_cast<int>(PurgeKind::Key)] += resolved.size();
+    } else if (const auto ns = body.find("namespace"); ns != body.end()) {
+        if (!ns->is_string())
+            return badPurge("namespace must be a string");
+        const std::string name = ns->get<std::string>();
+        const std::optional<NamespaceId> id = keys.findNamespace(name);
+        if (!id || !m_engine.namespacePolicy(*id))
+            return badPurge("namespace '" + name + "' is not in the policy");
+        purged = m_engine.purge(Engine::namespaceScope(*id)).total();
+        target = "namespace " + name;
+        ++m_counters.purges[static_cast<int>(PurgeKind::Namespace)];
+    } else {
+        const nlohmann::json& all = body["all"];
+        if (!all.is_boolean() || !all.get<bool>())
+            return badPurge("all must be true");
+        purged = m_engine.purge(Engine::allScope()).total();
+        target = "all";
+        ++m_counters.purges[static_cast<int>(PurgeKind::All)];
+    }
+    audit(request, "purge", target, "purged " + std::to_string(purged), true);
+    return jsonResponse(200, {{"purged", purged}});
+}
+
+HttpResponse NodeService::bump(const Route& route, const HttpRequest& request)
+{
+    const std::optional<std::string> name = percentDecode(route.nsRaw);
+    if (!name)
+        return errorResponse(400, "bad percent-encoding in the namespace");
+    if (std::string why = checkNamespaceName(*name); !why.empty())
+        return errorResponse(400, why);
+    const std::optional<NamespaceId> ns = m_engine.keys().findNamespace(*name);
+    if (!ns || !m_engine.namespacePolicy(*ns))
+        return errorResponse(404, "namespace '" + *name + "' is not in the policy");
+    const Result<std::uint64_t> version = m_engine.bump(*ns);
+    if (!version)
+        return errorResponse(404, version.error().message);
+    persistVersions();
+    audit(request, "bump", "namespace " + *name, "version " + std::to_string(*version), true);
+    return jsonResponse(200, {{"namespace", *name}, {"version", *version}});
+}
+
+HttpResponse NodeService::metrics() const
+{
+    // No series: the exposition needs totals only, and the series is the
+    // largest part of a snapshot.
+    const EngineStats stats = m_engine.snapshot(std::numeric_limits<std::int64_t>::max());
+    HttpResponse response;
+    response.contentType = kMetricsContentType;
+    response.setBody(renderMetrics(stats, m_engine.policy(), m_counters, uptimeSeconds()));
+    return response;
+}
+
+} // namespace fallback::node
