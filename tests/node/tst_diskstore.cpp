@@ -1,7 +1,9 @@
 // Tests of DiskStore, the node's last-known-good client cache on disk: round
-// trips, reopening with a fresh KeySpace, hostile ids that must stay inside
-// the folder, corrupt files (a Miss, then gone), eviction of the oldest copy
-// over maxBytes, purge scopes, keepFor, and leftovers of a crash.
+// trips, reopening with a fresh KeySpace (from the index snapshot, and by
+// scanning as after a crash), reads racing background writes, hostile ids
+// that must stay inside the folder, corrupt files (a Miss, then gone),
+// eviction of the oldest copy over maxBytes, purge scopes, keepFor, and
+// leftovers of a crash.
 #include "node/diskstore.h"
 
 #include <QDir>
