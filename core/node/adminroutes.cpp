@@ -180,74 +180,113 @@ HttpResponse NodeService::putPolicy(const HttpRequest& request)
     return response;
 }
 
-HttpResponse NodeService::purge(const HttpRequest& request)
+NodeService::PurgePlan NodeService::planPurge(const nlohmann::json& body) const
 {
-    const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object())
-        return badPurge("the body must be a JSON object");
+    PurgePlan plan;
+    auto fail = [&plan](std::string_view why) {
+        plan.error = badPurge(why);
+        return plan;
+    };
+    if (!body.is_object())
+        return fail("the body must be a JSON object");
     for (auto it = body.begin(); it != body.end(); ++it) {
-        if (it.key() != "keys" && it.key() != "namespace" && it.key() != "all")
-            return badPurge("unknown member '" + it.key() + "'");
+        if (it.key() != "keys" && it.key() != "namespace" && it.key() != "all" &&
+            it.key() != "dry_run")
+            return fail("unknown member '" + it.key() + "'");
     }
-    if (body.size() != 1)
-        return badPurge("give exactly one of keys, namespace or all");
+    if (const auto dryRun = body.find("dry_run"); dryRun != body.end()) {
+        if (!dryRun->is_boolean())
+            return fail("dry_run must be true or false");
+        plan.dryRun = dryRun->get<bool>();
+    }
+    if (body.size() != (body.contains("dry_run") ? 2u : 1u))
+        return fail("give exactly one of keys, namespace or all");
 
-    KeySpace& keys = m_engine.keys();
-    std::size_t purged = 0;
-    std::string target;
+    const KeySpace& keys = m_engine.keys();
     if (const auto it = body.find("keys"); it != body.end()) {
         if (!it->is_array() || it->empty() || it->size() > kMaxPurgeKeys)
-            return badPurge("keys must be a list of 1 to 10000 \"ns:id\" strings");
+            return fail("keys must be a list of 1 to 10000 \"ns:id\" strings");
         // Every key is checked before any is purged: all or nothing.
-        std::vector<std::pair<NamespaceId, std::string>> resolved;
-        resolved.reserve(it->size());
+        plan.kind = PurgeKind::Key;
+        plan.target = "keys ";
         for (const nlohmann::json& item : *it) {
             if (!item.is_string())
-                return badPurge("keys must be a list of \"ns:id\" strings");
+                return fail("keys must be a list of \"ns:id\" strings");
             std::string why;
             const std::optional<ResourceAddress> address =
                 parseResourceAddress(item.get<std::string>(), &why);
             if (!address)
-                return badPurge(why);
+                return fail(why);
             if (std::string bad = checkResourceId(address->id); !bad.empty())
-                return badPurge(bad);
+                return fail(bad);
             const std::optional<NamespaceId> ns = keys.findNamespace(address->ns);
             if (!ns || !m_engine.namespacePolicy(*ns))
-                return badPurge("namespace '" + address->ns + "' is not in the policy");
-            resolved.emplace_back(*ns, address->id);
-        }
-        target = "keys ";
-        for (std::size_t i = 0; i < resolved.size(); ++i) {
+                return fail("namespace '" + address->ns + "' is not in the policy");
             // An id never seen was never cached: nothing to purge, and no
             // reason to intern it.
-            if (const std::optional<ResourceId> rid = keys.findResource(resolved[i].second))
-                purged += m_engine.purge(m_engine.keyScope(resolved[i].first, *rid)).total();
-            if (i < kAuditedKeys)
-                target += (i ? "," : "") + keys.namespaceName(resolved[i].first) + ":" +
-                          resolved[i].second;
+            if (const std::optional<ResourceId> rid = keys.findResource(address->id))
+                plan.scopes.push_back(m_engine.keyScope(*ns, *rid));
+            if (plan.keyCount < kAuditedKeys)
+                plan.target += (plan.keyCount ? "," : "") + address->ns + ":" + address->id;
+            ++plan.keyCount;
         }
-        if (resolved.size() > kAuditedKeys)
-            target += " and " + std::to_string(resolved.size() - kAuditedKeys) + " more";
-        m_counters.purges[static_cast<int>(PurgeKind::Key)] += resolved.size();
+        if (plan.keyCount > kAuditedKeys)
+            plan.target += " and " + std::to_string(plan.keyCount - kAuditedKeys) + " more";
     } else if (const auto ns = body.find("namespace"); ns != body.end()) {
         if (!ns->is_string())
-            return badPurge("namespace must be a string");
+            return fail("namespace must be a string");
         const std::string name = ns->get<std::string>();
         const std::optional<NamespaceId> id = keys.findNamespace(name);
         if (!id || !m_engine.namespacePolicy(*id))
-            return badPurge("namespace '" + name + "' is not in the policy");
-        purged = m_engine.purge(Engine::namespaceScope(*id)).total();
-        target = "namespace " + name;
-        ++m_counters.purges[static_cast<int>(PurgeKind::Namespace)];
+            return fail("namespace '" + name + "' is not in the policy");
+        plan.kind = PurgeKind::Namespace;
+        plan.scopes.push_back(Engine::namespaceScope(*id));
+        plan.target = "namespace " + name;
     } else {
-        const nlohmann::json& all = body["all"];
+        const nlohmann::json& all = body.at("all");
         if (!all.is_boolean() || !all.get<bool>())
-            return badPurge("all must be true");
-        purged = m_engine.purge(Engine::allScope()).total();
-        target = "all";
-        ++m_counters.purges[static_cast<int>(PurgeKind::All)];
+            return fail("all must be true");
+        plan.kind = PurgeKind::All;
+        plan.scopes.push_back(Engine::allScope());
+        plan.target = "all";
     }
-    audit(request, "purge", target, "purged " + std::to_string(purged), true);
+    return plan;
+}
+
+HttpResponse NodeService::purge(const HttpRequest& request)
+{
+    const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded())
+        return badPurge("the body must be a JSON object");
+    PurgePlan plan = planPurge(body);
+    if (plan.error)
+        return std::move(*plan.error);
+
+    if (plan.dryRun) {
+        // The invalidation preview: nothing removed, counted or audited.
+        PurgeReport reach;
+        for (const PurgeScope& scope : plan.scopes) {
+            const PurgeReport one = m_engine.previewPurge(scope);
+            for (std::size_t t = 0; t < kTierCount; ++t)
+                reach.perTier[t] += one.perTier[t];
+        }
+        nlohmann::json perTier = nlohmann::json::object();
+        for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv}) {
+            if (m_engine.tier(tier))
+                perTier[std::string(tierName(tier))] = reach.perTier[tierIndex(tier)];
+        }
+        return jsonResponse(200, {{"purged", 0},
+                                  {"dry_run", true},
+                                  {"would_purge", reach.total()},
+                                  {"per_tier", perTier}});
+    }
+
+    std::size_t purged = 0;
+    for (const PurgeScope& scope : plan.scopes)
+        purged += m_engine.purge(scope).total();
+    m_counters.purges[static_cast<int>(plan.kind)] +=
+        plan.kind == PurgeKind::Key ? plan.keyCount : 1;
+    audit(request, "purge", plan.target, "purged " + std::to_string(purged), true);
     return jsonResponse(200, {{"purged", purged}});
 }
 

@@ -17,11 +17,16 @@ std::string isoTime(Micros time)
     const int millis = static_cast<int>((time % kMicrosPerSecond) / kMicrosPerMilli);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                  utc.tm_sec, millis < 0 ? 0 : millis);
-    return buffer;
+    char buffer[32];
+    const std::size_t length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::string text(buffer, length);
+    const int ms = millis < 0 ? 0 : millis % 1000;
+    text += '.';
+    text += static_cast<char>('0' + ms / 100);
+    text += static_cast<char>('0' + ms / 10 % 10);
+    text += static_cast<char>('0' + ms % 10);
+    text += 'Z';
+    return text;
 }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path)

@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view kItemsPrefix = "/v1/items/";
 constexpr std::string_view kAdminPrefix = "/v1/admin/";
 constexpr std::string_view kNamespacesPrefix = "/v1/admin/namespaces/";
+constexpr std::string_view kKeysPrefix = "/v1/admin/keys/";
 
 bool startsWith(std::string_view text, std::string_view prefix)
 {
@@ -69,6 +70,21 @@ NodeService::Route NodeService::classify(std::string_view path)
     } else if (path == "/v1/admin/purge") {
         route.kind = RouteKind::Purge;
         route.allow = "POST";
+    } else if (startsWith(path, kKeysPrefix)) {
+        // /v1/admin/keys/{ns} lists cached ids; /v1/admin/keys/{ns}/{id}
+        // shows one resource in every tier (the id may contain slashes).
+        const std::string_view rest = path.substr(kKeysPrefix.size());
+        const std::size_t slash = rest.find('/');
+        route.allow = "GET";
+        route.nsRaw = rest.substr(0, slash);
+        if (route.nsRaw.empty()) {
+            route.kind = RouteKind::NotFound;
+        } else if (slash == std::string_view::npos) {
+            route.kind = RouteKind::KeyList;
+        } else if (slash + 1 < rest.size()) {
+            route.kind = RouteKind::KeyLookup;
+            route.idRaw = rest.substr(slash + 1);
+        }
     } else if (startsWith(path, kNamespacesPrefix)) {
         const std::string_view rest = path.substr(kNamespacesPrefix.size());
         constexpr std::string_view suffix = "/bump";
@@ -89,6 +105,8 @@ bool NodeService::methodAllowed(const Route& route, std::string_view method)
     case RouteKind::Policy: return method == "GET" || method == "PUT";
     case RouteKind::Health:
     case RouteKind::Stats:
+    case RouteKind::KeyLookup:
+    case RouteKind::KeyList:
     case RouteKind::Metrics: return method == "GET";
     case RouteKind::Purge:
     case RouteKind::Bump: return method == "POST";
@@ -177,6 +195,8 @@ void NodeService::handle(HttpRequest request, Respond respond)
         return;
     case RouteKind::Purge: respond(purge(request)); return;
     case RouteKind::Bump: respond(bump(route, request)); return;
+    case RouteKind::KeyLookup: respond(lookupKey(route)); return;
+    case RouteKind::KeyList: respond(listKeys(route, request)); return;
     case RouteKind::Metrics: respond(metrics()); return;
     case RouteKind::BadItemPath:
     case RouteKind::NotFound: break;

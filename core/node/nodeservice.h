@@ -9,11 +9,15 @@
 #include "node/httpmessage.h"
 #include "node/metrics.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <optional>
+#include <vector>
 
 namespace fallback::node {
 
@@ -55,12 +59,13 @@ public:
 
 private:
     enum class RouteKind : std::uint8_t {
-        Item, Health, Stats, Policy, Purge, Bump, Metrics, BadItemPath, NotFound
+        Item, Health, Stats, Policy, Purge, Bump, KeyLookup, KeyList, Metrics, BadItemPath,
+        NotFound
     };
     struct Route {
         RouteKind kind = RouteKind::NotFound;
-        std::string_view nsRaw; ///< percent-encoded, for Item and Bump
-        std::string_view idRaw; ///< percent-encoded, for Item
+        std::string_view nsRaw; ///< percent-encoded, for Item, Bump and the key routes
+        std::string_view idRaw; ///< percent-encoded, for Item and KeyLookup
         const char* allow = "";  ///< methods this route accepts (405's Allow)
         bool admin = false;      ///< needs the bearer token
     };
@@ -93,6 +98,22 @@ private:
     HttpResponse purge(const HttpRequest& request);
     HttpResponse bump(const Route& route, const HttpRequest& request);
     HttpResponse metrics() const;
+    /// A purge body checked and resolved against the policy in force. With
+    /// `dry_run` the purge only reports what it would remove, per tier
+    /// (the console's invalidation preview): nothing removed, counted or audited.
+    struct PurgePlan {
+        std::vector<PurgeScope> scopes;
+        PurgeKind kind = PurgeKind::All;
+        std::size_t keyCount = 0; ///< keys named, cached or not
+        std::string target;       ///< for the audit line
+        bool dryRun = false;
+        std::optional<HttpResponse> error;
+    };
+    PurgePlan planPurge(const nlohmann::json& body) const;
+
+    // key inspection for the console's Keys tab (keyroutes.cpp)
+    HttpResponse lookupKey(const Route& route) const;
+    HttpResponse listKeys(const Route& route, const HttpRequest& request) const;
     /// Appends to the audit log (when there is one); a failure is logged.
     void audit(const HttpRequest& request, std::string action, std::string target,
                std::string result, bool ok);

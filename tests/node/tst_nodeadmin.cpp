@@ -30,6 +30,8 @@ private slots:
     void policyEtagAndConflicts();
     void invalidPolicyHasDiagnostics();
     void purgeScopes();
+    void purgeDryRunRemovesNothing();
+    void keyInspection();
     void bump();
     void metrics();
 
@@ -282,6 +284,72 @@ void TestNodeAdmin::purgeScopes()
         QCOMPARE(badReply.status, 400);
         QVERIFY(badReply.json().contains(QStringLiteral("error")));
     }
+}
+
+void TestNodeAdmin::purgeDryRunRemovesNothing()
+{
+    QCOMPARE(m_node.item(QStringLiteral("product"), QStringLiteral("item-30")).status, 200);
+    QCOMPARE(m_node.item(QStringLiteral("product"), QStringLiteral("item-31")).status, 200);
+
+    Reply r = m_node.admin("POST", QStringLiteral("/v1/admin/purge"),
+                           R"({"namespace":"product","dry_run":true})");
+    QCOMPARE(r.status, 200);
+    const QJsonObject preview = r.json();
+    QCOMPARE(preview.value(QStringLiteral("purged")).toInt(), 0);
+    QVERIFY(preview.value(QStringLiteral("dry_run")).toBool());
+    QCOMPARE(preview.value(QStringLiteral("would_purge")).toInt(), 4); // two keys, edge + KV
+    const QJsonObject perTier = preview.value(QStringLiteral("per_tier")).toObject();
+    QCOMPARE(perTier.value(QStringLiteral("edge_cache")).toInt(), 2);
+    QCOMPARE(perTier.value(QStringLiteral("edge_kv")).toInt(), 2);
+    // Nothing was removed: the next read is still an edge hit.
+    QCOMPARE(m_node.item(QStringLiteral("product"), QStringLiteral("item-30")).header("x-fallback-tier"),
+             QByteArray("edge_cache"));
+
+    r = m_node.admin("POST", QStringLiteral("/v1/admin/purge"),
+                     R"({"keys":["product:item-30","product:never-read"],"dry_run":true})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json().value(QStringLiteral("would_purge")).toInt(), 2);
+    QCOMPARE(m_node.admin("POST", QStringLiteral("/v1/admin/purge"),
+                          R"({"all":true,"dry_run":"yes"})").status, 400);
+    QCOMPARE(m_node.admin("POST", QStringLiteral("/v1/admin/purge"), R"({"dry_run":true})").status,
+             400);
+}
+
+void TestNodeAdmin::keyInspection()
+{
+    QCOMPARE(m_node.item(QStringLiteral("product"), QStringLiteral("item-40")).status, 200);
+    QCOMPARE(m_node.item(QStringLiteral("product"), QStringLiteral("item-41")).status, 200);
+
+    Reply r = m_node.admin("GET", QStringLiteral("/v1/admin/keys/product/item-40"));
+    QCOMPARE(r.status, 200);
+    QJsonObject report = r.json();
+    QCOMPARE(report.value(QStringLiteral("id")).toString(), QStringLiteral("item-40"));
+    QVERIFY(report.value(QStringLiteral("stored_key")).toString().startsWith(QStringLiteral("product:")));
+    const QJsonObject tiers = report.value(QStringLiteral("tiers")).toObject();
+    for (const QString& tier : {QStringLiteral("edge_cache"), QStringLiteral("edge_kv"),
+                                QStringLiteral("client_cache")}) {
+        const QJsonObject copy = tiers.value(tier).toObject();
+        QVERIFY2(copy.value(QStringLiteral("present")).toBool(), qPrintable(tier));
+        QCOMPARE(copy.value(QStringLiteral("freshness")).toString(), QStringLiteral("fresh"));
+        QVERIFY(copy.value(QStringLiteral("size")).toInt() > 0);
+    }
+    // An id never read is absent everywhere, and looking does not fetch it.
+    r = m_node.admin("GET", QStringLiteral("/v1/admin/keys/product/never-read"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(!r.json().value(QStringLiteral("tiers")).toObject().value(QStringLiteral("edge_cache"))
+                 .toObject().value(QStringLiteral("present")).toBool());
+
+    r = m_node.admin("GET", QStringLiteral("/v1/admin/keys/product?prefix=item-4&limit=10"));
+    QCOMPARE(r.status, 200);
+    QStringList ids;
+    for (const QJsonValue& id : r.json().value(QStringLiteral("ids")).toArray())
+        ids << id.toString();
+    QCOMPARE(ids, (QStringList{QStringLiteral("item-40"), QStringLiteral("item-41")}));
+
+    QCOMPARE(m_node.admin("GET", QStringLiteral("/v1/admin/keys/nope/x")).status, 404);
+    QCOMPARE(m_node.admin("GET", QStringLiteral("/v1/admin/keys/product?limit=0")).status, 400);
+    QCOMPARE(m_node.admin("POST", QStringLiteral("/v1/admin/keys/product/item-40")).status, 405);
+    QCOMPARE(m_node.get(QStringLiteral("/v1/admin/keys/product/item-40")).status, 401);
 }
 
 void TestNodeAdmin::bump()
