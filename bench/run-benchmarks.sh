@@ -31,6 +31,11 @@ if [[ -x "$build/bench/bench_gui" ]]; then
   "$build/bench/bench_gui" "$long" 10 2>/dev/null
   echo "== console: one Overview refresh with a 1 h window (data update + paint)"
   "$build/bench/bench_overview" 300 2>/dev/null | tail -4
+  if [[ -x "$build/bench/bench_livepoll" && -x "$build/app/node/fallback-node" && -x "$build/tests/tools/fallback-testorigin" ]]; then
+    echo "== console: 50 live deployments polled every 2 s for 20 s (GUI thread busy time)"
+    "$build/bench/bench_livepoll" "$build/app/node/fallback-node" "$build/tests/tools/fallback-testorigin" \
+      resources/examples/demo.policy.yaml 20 50 2>/dev/null
+  fi
   echo "== console: start-up to a drawn window"
   for i in 1 2 3; do
     "$build/app/console/fallback-console" --print-startup-time --screenshot "$work/startup.png" 2>&1 |

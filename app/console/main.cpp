@@ -3,9 +3,12 @@
 // --run-for, --tab, --screenshot) are the contract of SPEC §7.
 
 #include "models/activitylog.h"
+#include "models/deploymentstore.h"
 #include "sim/scenarioloader.h"
 #include "widgets/mainwindow.h"
 #include "widgets/workspaceview.h"
+#include "workspaces/liveconnections.h"
+#include "workspaces/liveworkspace.h"
 #include "workspaces/localworkspace.h"
 
 #include <QApplication>
@@ -53,6 +56,34 @@ int fail(const QString& message, int code = 1)
     return code;
 }
 
+/// --profiles without --scenario: the deployments only. With --screenshot,
+/// watches the first deployment for `runFor` of wall time (default 5 s),
+/// then saves the window and exits: 0, or 1 when no deployment answered.
+int runLive(MainWindow& window, const QString& tab, const QString& screenshot,
+            std::optional<Micros> runFor, bool printStartup, const QElapsedTimer& startup)
+{
+    if (WorkspaceView* view = window.currentView(); view && !tab.isEmpty())
+        view->showTab(tab);
+    window.show();
+    if (printStartup)
+        std::fprintf(stderr, "startup_ms: %lld\n", static_cast<long long>(startup.elapsed()));
+    if (screenshot.isEmpty() && !runFor)
+        return QApplication::exec();
+    int exitCode = 0;
+    const Micros watch = runFor.value_or(5 * kMicrosPerSecond);
+    QTimer::singleShot(int(watch / kMicrosPerMilli), &window, [&] {
+        const QList<LiveWorkspace*> live = window.liveConnections()->workspaces();
+        if (live.isEmpty() || !live.front()->lastSuccess().isValid())
+            exitCode = fail(live.isEmpty() ? QStringLiteral("no deployment in the profiles")
+                                           : QStringLiteral("%1 did not answer: %2")
+                                                 .arg(live.front()->name(), live.front()->lastError()));
+        if (!screenshot.isEmpty() && !window.grab().save(screenshot, "PNG"))
+            exitCode = fail(QStringLiteral("cannot write %1").arg(screenshot));
+        QApplication::exit(exitCode);
+    });
+    return QApplication::exec();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -87,7 +118,15 @@ int main(int argc, char** argv)
         QStringLiteral("Save the main window to this PNG, then exit."), QStringLiteral("PNG"));
     const QCommandLineOption startupOption(QStringLiteral("print-startup-time"),
                                            QStringLiteral("Print the start-up time to stderr."));
-    parser.addOptions({scenarioOption, runForOption, tabOption, screenshotOption, startupOption});
+    const QCommandLineOption profilesOption(
+        QStringLiteral("profiles"),
+        QStringLiteral("Open the live deployments of this deployments.yaml (default: %1 when it "
+                       "exists). Without --scenario, no demo is opened and --run-for is the wall "
+                       "time to watch the first deployment before --screenshot.")
+            .arg(DeploymentStore::defaultPath()),
+        QStringLiteral("FILE"));
+    parser.addOptions({scenarioOption, runForOption, tabOption, screenshotOption, startupOption,
+                       profilesOption});
     parser.process(app);
 
     std::optional<Micros> runFor;
@@ -105,13 +144,31 @@ int main(int argc, char** argv)
                     2);
     const QString screenshot = parser.value(screenshotOption);
 
+    ActivityLog log;
+    log.load(ActivityLog::defaultPath()); // the trail survives restarts; a bad file is reported in the Activity tab
+    MainWindow window(&log);
+
+    // Live deployments: the file given, else the user's own when there is
+    // one - but a scripted run shows only what its arguments name.
+    const bool liveOnly = parser.isSet(profilesOption) && !parser.isSet(scenarioOption);
+    const bool scripted = !screenshot.isEmpty() || runFor.has_value();
+    const QString profiles = parser.isSet(profilesOption) ? parser.value(profilesOption)
+                                                          : DeploymentStore::defaultPath();
+    if (parser.isSet(profilesOption) || (!scripted && QFileInfo::exists(profiles))) {
+        QString error;
+        if (!window.loadProfiles(profiles, &error)) {
+            if (parser.isSet(profilesOption))
+                return fail(error);
+            std::fprintf(stderr, "fallback-console: %s\n", qPrintable(error)); // the console still opens
+        }
+    }
+    if (liveOnly)
+        return runLive(window, parser.value(tabOption), screenshot, runFor, parser.isSet(startupOption), startup);
+
     std::unique_ptr<QTemporaryDir> unpacked;
     const QString scenarioPath =
         parser.isSet(scenarioOption) ? parser.value(scenarioOption) : bundledDemo(unpacked);
 
-    ActivityLog log;
-    log.load(ActivityLog::defaultPath()); // the trail survives restarts; a bad file is reported in the Activity tab
-    MainWindow window(&log);
     QString error;
     LocalWorkspace* workspace = window.openScenario(scenarioPath, &error);
     if (!workspace)

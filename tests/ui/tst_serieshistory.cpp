@@ -59,6 +59,18 @@ private slots:
         QCOMPARE(history.at(1).requests.servedBy[0], std::uint64_t(15));
     }
 
+    void lateSecondsMergeIntoHeldOnes()
+    {
+        // A live poller fills idle seconds with empty points; a part the node
+        // closed later lands on its second instead of being dropped.
+        SeriesHistory history;
+        history.append({point(5, 0), point(6, 0), point(7, 4)});
+        history.append(point(6, 9));
+        QCOMPARE(history.size(), std::size_t(3));
+        QCOMPARE(history.at(1).requests.servedBy[0], std::uint64_t(9));
+        QCOMPARE(history.at(2).requests.servedBy[0], std::uint64_t(4));
+    }
+
     void windowExtraction()
     {
         SeriesHistory history;

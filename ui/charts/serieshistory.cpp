@@ -119,26 +119,38 @@ void SeriesHistory::append(const std::vector<SeriesPoint>& points)
         append(point);
 }
 
+void SeriesHistory::mergeInto(SeriesPoint& held, const SeriesPoint& point)
+{
+    // The same second handed over in two parts (a collector flushed
+    // mid-second, or a live poller filled an idle second that the node
+    // closed later): add the counts; latency keeps the busier part's p50
+    // and the larger p99.
+    for (int t = 0; t < kTierCount; ++t) {
+        if (point.tiers[t].lookups > held.tiers[t].lookups)
+            held.tierP50Ms[t] = point.tierP50Ms[t];
+        held.tierP99Ms[t] = std::max(held.tierP99Ms[t], point.tierP99Ms[t]);
+        held.tiers[t].merge(point.tiers[t]);
+    }
+    if (point.requests.requests > held.requests.requests)
+        held.p50Ms = point.p50Ms;
+    held.p99Ms = std::max(held.p99Ms, point.p99Ms);
+    held.requests.merge(point.requests);
+}
+
 void SeriesHistory::append(const SeriesPoint& point)
 {
     if (m_size > 0) {
         SeriesPoint& newest = m_ring[(m_head + m_size - 1) % m_capacity];
-        if (point.second < newest.second)
+        if (point.second < newest.second) {
+            // Only a second already held takes a late part; nothing is
+            // inserted before the newest point.
+            const std::size_t i = lowerBound(point.second);
+            if (i < m_size && at(i).second == point.second)
+                mergeInto(m_ring[(m_head + i) % m_capacity], point);
             return;
+        }
         if (point.second == newest.second) {
-            // The same second handed over in two parts (a collector flushed
-            // mid-second): add the counts; latency keeps the busier part's
-            // p50 and the larger p99.
-            for (int t = 0; t < kTierCount; ++t) {
-                if (point.tiers[t].lookups > newest.tiers[t].lookups)
-                    newest.tierP50Ms[t] = point.tierP50Ms[t];
-                newest.tierP99Ms[t] = std::max(newest.tierP99Ms[t], point.tierP99Ms[t]);
-                newest.tiers[t].merge(point.tiers[t]);
-            }
-            if (point.requests.requests > newest.requests.requests)
-                newest.p50Ms = point.p50Ms;
-            newest.p99Ms = std::max(newest.p99Ms, point.p99Ms);
-            newest.requests.merge(point.requests);
+            mergeInto(newest, point);
             return;
         }
     }

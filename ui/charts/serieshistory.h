@@ -72,9 +72,10 @@ public:
 
     explicit SeriesHistory(std::size_t capacity = 3600);
 
-    /// Appends points in order. Points older than the newest are ignored; a
-    /// point for the newest second itself (a second closed in two parts) is
-    /// merged into it. When full, the oldest point is dropped.
+    /// Appends points in order. A point for a second already held (a second
+    /// closed in two parts, or an idle second a live poller filled before the
+    /// node closed it) is merged into it; other points older than the newest
+    /// are ignored. When full, the oldest point is dropped.
     void append(const std::vector<SeriesPoint>& points);
     void append(const SeriesPoint& point);
     void clear();
@@ -102,6 +103,7 @@ public:
     static std::int64_t bucketWidth(const Window& window);
 
 private:
+    static void mergeInto(SeriesPoint& held, const SeriesPoint& point);
     /// Index (0 = oldest) of the first point with second >= `second`.
     std::size_t lowerBound(std::int64_t second) const;
 

@@ -1,5 +1,6 @@
 #include "models/workspacetreemodel.h"
 
+#include "workspaces/liveworkspace.h"
 #include "workspaces/workspace.h"
 
 #include <QColor>
@@ -7,43 +8,82 @@
 #include <QPainter>
 #include <QPixmap>
 
+#include <algorithm>
+
 namespace fallback::ui {
 
 namespace {
 // Internal ids: groups have 0, workspaces 1 + group.
 constexpr quintptr kGroupId = 0;
 
-QColor stateColor(Workspace::State state)
-{
-    switch (state) {
-    case Workspace::State::Running:
-    case Workspace::State::Connected: return QColor(0x2e, 0x9d, 0x4f);
-    case Workspace::State::Paused:
-    case Workspace::State::Stopped: return QColor(0x8a, 0x8f, 0x98);
-    case Workspace::State::Finished: return QColor(0x3b, 0x7d, 0xd8);
-    case Workspace::State::Connecting:
-    case Workspace::State::Degraded: return QColor(0xe0, 0xa1, 0x1b);
-    case Workspace::State::Unreachable:
-    case Workspace::State::Unauthorized:
-    case Workspace::State::Failed: return QColor(0xd0, 0x3b, 0x3b);
-    }
-    return Qt::gray;
-}
-
-QIcon dot(const QColor& color)
+QIcon dot(const QColor& color, bool hollow)
 {
     QPixmap pixmap(12, 12);
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.setBrush(color);
-    painter.setPen(color.darker(130));
-    painter.drawEllipse(QRectF(1.5, 1.5, 9, 9));
+    if (hollow) {
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(QPen(color, 2.0));
+        painter.drawEllipse(QRectF(2, 2, 8, 8));
+    } else {
+        painter.setBrush(color);
+        painter.setPen(color.darker(130));
+        painter.drawEllipse(QRectF(1.5, 1.5, 9, 9));
+    }
     return QIcon(pixmap);
+}
+
+QString ago(const QDateTime& when)
+{
+    if (!when.isValid())
+        return WorkspaceTreeModel::tr("never");
+    const qint64 seconds = when.secsTo(QDateTime::currentDateTime());
+    return WorkspaceTreeModel::tr("%1 (%2 s ago)")
+        .arg(when.toString(QStringLiteral("HH:mm:ss")))
+        .arg(std::max<qint64>(0, seconds));
+}
+
+QString toolTip(Workspace* workspace)
+{
+    QStringList lines;
+    lines << workspace->name() + QStringLiteral(" — ") + Workspace::stateText(workspace->state());
+    if (auto* live = qobject_cast<LiveWorkspace*>(workspace)) {
+        lines << live->url();
+        lines << WorkspaceTreeModel::tr("Environment: %1").arg(QString::fromStdString(live->profile().environment));
+        lines << WorkspaceTreeModel::tr("Last update: %1").arg(ago(live->lastSuccess()));
+        if (live->latencyMs() >= 0)
+            lines << WorkspaceTreeModel::tr("Latency: %1").arg(LiveWorkspace::latencyText(live->latencyMs()));
+        if (live->isPollingPaused())
+            lines << WorkspaceTreeModel::tr("Polling paused");
+    }
+    if (workspace->isProduction())
+        lines << (workspace->isReadOnly() ? WorkspaceTreeModel::tr("Production: read-only until unlocked")
+                                          : WorkspaceTreeModel::tr("Production: unlocked for this session"));
+    if (!workspace->lastError().isEmpty())
+        lines << WorkspaceTreeModel::tr("Last error: %1").arg(workspace->lastError());
+    return lines.join(QLatin1Char('\n'));
 }
 } // namespace
 
 WorkspaceTreeModel::WorkspaceTreeModel(QObject* parent) : QAbstractItemModel(parent) {}
+
+QColor WorkspaceTreeModel::stateColor(int state)
+{
+    switch (Workspace::State(state)) {
+    case Workspace::State::Running:
+    case Workspace::State::Connected: return QColor(0x2e, 0x9d, 0x4f);
+    case Workspace::State::Paused:
+    case Workspace::State::Stopped:
+    case Workspace::State::Connecting: return QColor(0x8a, 0x8f, 0x98);
+    case Workspace::State::Finished: return QColor(0x3b, 0x7d, 0xd8);
+    case Workspace::State::Degraded: return QColor(0xe0, 0xa1, 0x1b);
+    case Workspace::State::Unauthorized: return QColor(0x8e, 0x44, 0xad);
+    case Workspace::State::Unreachable:
+    case Workspace::State::Failed: return QColor(0xd0, 0x3b, 0x3b);
+    }
+    return Qt::gray;
+}
 
 void WorkspaceTreeModel::addWorkspace(Workspace* workspace)
 {
@@ -59,6 +99,8 @@ void WorkspaceTreeModel::addWorkspace(Workspace* workspace)
     };
     connect(workspace, &Workspace::stateChanged, this, changed);
     connect(workspace, &Workspace::unlockedChanged, this, changed);
+    if (auto* live = qobject_cast<LiveWorkspace*>(workspace))
+        connect(live, &LiveWorkspace::pollingPausedChanged, this, changed);
     connect(workspace, &QObject::destroyed, this, [this, workspace] { removeWorkspace(workspace); });
 }
 
@@ -132,8 +174,8 @@ QVariant WorkspaceTreeModel::data(const QModelIndex& index, int role) const
         if (role == Qt::DisplayRole)
             return index.row() == LocalGroup ? tr("Local scenarios") : tr("Live deployments");
         if (role == Qt::ToolTipRole && index.row() == LiveGroup && m_live.isEmpty())
-            return tr("No live deployments yet: connecting to fallback-node deployments comes "
-                      "with live mode.");
+            return tr("No live deployments yet: File ▸ Add deployment… connects to a "
+                      "fallback-node.");
         if (role == Qt::FontRole) {
             QFont font;
             font.setBold(true);
@@ -144,20 +186,25 @@ QVariant WorkspaceTreeModel::data(const QModelIndex& index, int role) const
     Workspace* workspace = workspaceAt(index);
     if (!workspace)
         return {};
+    auto* live = qobject_cast<LiveWorkspace*>(workspace);
+    const bool paused = live && live->isPollingPaused();
     switch (role) {
-    case Qt::DisplayRole:
-        return workspace->isProduction() ? workspace->name() + tr("  (production)")
-                                         : workspace->name();
-    case Qt::DecorationRole: return dot(stateColor(workspace->state()));
+    case Qt::DisplayRole: return workspace->name();
+    case Qt::DecorationRole:
+        return dot(stateColor(int(workspace->state())),
+                   paused || workspace->state() == Workspace::State::Connecting);
     case Qt::ForegroundRole:
         return workspace->isProduction() ? QVariant(QColor(0xd0, 0x3b, 0x3b)) : QVariant();
-    case Qt::ToolTipRole:
-        return QStringLiteral("%1 — %2%3")
-            .arg(workspace->name(), Workspace::stateText(workspace->state()),
-                 workspace->lastError().isEmpty() ? QString()
-                                                  : QStringLiteral("\n") + workspace->lastError());
+    case Qt::ToolTipRole: return toolTip(workspace);
+    case Qt::AccessibleDescriptionRole:
+        return workspace->isProduction() ? tr("production, %1").arg(Workspace::stateText(workspace->state()))
+                                         : Workspace::stateText(workspace->state());
     case WorkspaceRole: return QVariant::fromValue(static_cast<QObject*>(workspace));
     case StateRole: return int(workspace->state());
+    case ProductionRole: return workspace->isProduction();
+    case LockedRole: return workspace->isReadOnly();
+    case PausedRole: return paused;
+    case StateColorRole: return stateColor(int(workspace->state()));
     default: return {};
     }
 }

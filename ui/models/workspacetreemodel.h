@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractItemModel>
+#include <QColor>
 #include <QList>
 #include <QPointer>
 
@@ -10,13 +11,28 @@ class Workspace;
 
 /// The tree on the left, like a database GUI's connection list: a group of
 /// local scenarios and a group of live deployments, each workspace with a
-/// status dot (and production marked in red). GUI thread.
+/// status dot (hollow while connecting or paused) and production marked in
+/// red, with a lock while it is read-only (WorkspaceTreeDelegate draws the
+/// badges). The tooltip of a live deployment gives its URL, state, last
+/// update, latency and last error. GUI thread.
 class WorkspaceTreeModel : public QAbstractItemModel {
     Q_OBJECT
 
 public:
     enum Group { LocalGroup = 0, LiveGroup = 1 };
-    enum Role { WorkspaceRole = Qt::UserRole + 1, StateRole };
+    enum Role {
+        WorkspaceRole = Qt::UserRole + 1, ///< QObject*: the Workspace
+        StateRole,      ///< int Workspace::State
+        ProductionRole, ///< bool: a production workspace (drawn with a red PROD badge)
+        LockedRole,     ///< bool: read-only until unlocked for the session (a lock badge)
+        PausedRole,     ///< bool: a live workspace whose polling is paused
+        StateColorRole, ///< QColor of the status dot
+    };
+
+    /// The status dot's colour: reachable green, degraded amber, unreachable
+    /// red, unauthorised purple, connecting grey (local: running green,
+    /// paused grey, finished blue, failed red).
+    static QColor stateColor(int state);
 
     explicit WorkspaceTreeModel(QObject* parent = nullptr);
 

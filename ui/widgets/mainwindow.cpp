@@ -4,9 +4,15 @@
 #include "models/activitylog.h"
 #include "models/workspacetreemodel.h"
 #include "sim/scenarioloader.h"
+#include "widgets/currentpagestack.h"
+#include "widgets/deploymentactions.h"
 #include "widgets/overviewpage.h"
 #include "widgets/scenariopage.h"
+#include "widgets/theme.h"
+#include "widgets/workspacetreedelegate.h"
 #include "widgets/workspaceview.h"
+#include "workspaces/liveconnections.h"
+#include "workspaces/liveworkspace.h"
 #include "workspaces/localworkspace.h"
 
 #include <QAction>
@@ -23,7 +29,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QStyleFactory>
 #include <QToolBar>
 #include <QTreeView>
 
@@ -40,27 +45,6 @@ QString formatClock(Micros now)
         .arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(0x26, 0x29, 0x2e), base(0x1d, 0x1f, 0x23), text(0xe6, 0xe8, 0xeb);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, window);
-    p.setColor(QPalette::ToolTipBase, base);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::Highlight, QColor(0x3b, 0x7d, 0xd8));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x8f, 0x98));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x70, 0x74, 0x7a));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x70, 0x74, 0x7a));
-    return p;
-}
-
 } // namespace
 
 MainWindow::MainWindow(ActivityLog* log, QWidget* parent) : QMainWindow(parent), m_log(log)
@@ -70,11 +54,14 @@ MainWindow::MainWindow(ActivityLog* log, QWidget* parent) : QMainWindow(parent),
     m_tree = new QTreeView(this);
     m_tree->setObjectName(QStringLiteral("workspaceTree"));
     m_tree->setModel(m_model);
+    m_tree->setItemDelegate(new WorkspaceTreeDelegate(m_tree));
     m_tree->setHeaderHidden(true);
     m_tree->expandAll();
     m_tree->setMinimumWidth(180);
-    m_stack = new QStackedWidget(this);
-    auto* empty = new QLabel(tr("Open a scenario (Ctrl+O) to start local test mode."), m_stack);
+    m_stack = new CurrentPageStack(this);
+    auto* empty = new QLabel(tr("Open a scenario (Ctrl+O) to start local test mode, or add a live "
+                                "deployment (File ▸ Add deployment…)."),
+                             m_stack);
     empty->setAlignment(Qt::AlignCenter);
     m_stack->addWidget(empty);
     m_splitter = new QSplitter(this);
@@ -83,6 +70,17 @@ MainWindow::MainWindow(ActivityLog* log, QWidget* parent) : QMainWindow(parent),
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({220, 1060});
     setCentralWidget(m_splitter);
+
+    // After the stack: at teardown the views go before the workspaces they show.
+    m_live = new LiveConnections(this);
+    m_deploymentActions = new DeploymentActions(m_live, this);
+    m_deploymentActions->attachTree(m_tree, m_model);
+    connect(m_live, &LiveConnections::workspaceAdded, this,
+            [this](LiveWorkspace* workspace) { addWorkspaceView(workspace); });
+    connect(m_live, &LiveConnections::workspaceRemoving, this,
+            [this](LiveWorkspace* workspace) { removeWorkspaceView(workspace); });
+    connect(m_deploymentActions, &DeploymentActions::notice, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
 
     connect(m_model, &QAbstractItemModel::rowsInserted, m_tree, [this] { m_tree->expandAll(); });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -126,6 +124,12 @@ void MainWindow::buildActions()
                 view->overview()->exportCsv(path);
         }
     });
+    file->addSeparator();
+    file->addAction(tr("Add &deployment…"), m_deploymentActions, &DeploymentActions::addDeployment)
+        ->setObjectName(QStringLiteral("actionAddDeployment"));
+    file->addAction(tr("&Import profiles…"), m_deploymentActions, &DeploymentActions::importProfiles);
+    file->addAction(tr("E&xport profiles…"), m_deploymentActions, &DeploymentActions::exportProfiles);
+    file->addSeparator();
     QAction* close = file->addAction(tr("&Close workspace"), this, &MainWindow::closeCurrent);
     close->setShortcut(QKeySequence::Close);
     file->addSeparator();
@@ -282,23 +286,56 @@ LocalWorkspace* MainWindow::addScenario(const Scenario& scenario, const QString&
 {
     auto* workspace = new LocalWorkspace(scenario, path, this);
     workspace->setSpeed(m_preferences.defaultSpeed());
+    addWorkspaceView(workspace);
+    return workspace;
+}
+
+bool MainWindow::loadProfiles(const QString& path, QString* error)
+{
+    const int before = int(m_live->workspaces().size());
+    if (!m_live->loadProfiles(path, error))
+        return false;
+    if (m_live->workspaces().size() > before && !currentWorkspace())
+        selectWorkspace(m_live->workspaces().value(before));
+    return true;
+}
+
+void MainWindow::addWorkspaceView(Workspace* workspace)
+{
     connect(workspace, &Workspace::activity, m_log, &ActivityLog::append);
     auto* view = new WorkspaceView(workspace, m_log, m_stack);
     view->setProperty("workspace", QVariant::fromValue(static_cast<QObject*>(workspace)));
     m_stack->addWidget(view);
-    connect(workspace, &Workspace::snapshotUpdated, this, [this, workspace] {
+    auto refresh = [this, workspace] {
         if (workspace == m_statusSource)
             refreshStatus();
-    });
-    connect(workspace, &Workspace::stateChanged, this, [this, workspace] {
-        if (workspace == m_statusSource)
-            refreshStatus();
-    });
-    connect(view->scenario(), &ScenarioPage::openScenarioRequested, this, &MainWindow::chooseAndOpen);
-    connect(view->scenario(), &ScenarioPage::saveScenarioRequested, this, &MainWindow::saveScenarioAs);
+    };
+    connect(workspace, &Workspace::snapshotUpdated, this, refresh);
+    connect(workspace, &Workspace::stateChanged, this, refresh);
+    if (auto* live = qobject_cast<LiveWorkspace*>(workspace))
+        connect(live, &LiveWorkspace::polled, this, refresh);
+    if (ScenarioPage* scenario = view->scenario()) {
+        connect(scenario, &ScenarioPage::openScenarioRequested, this, &MainWindow::chooseAndOpen);
+        connect(scenario, &ScenarioPage::saveScenarioRequested, this, &MainWindow::saveScenarioAs);
+    }
     m_model->addWorkspace(workspace);
-    selectWorkspace(workspace);
-    return workspace;
+    // A local scenario is opened to be looked at; deployments load in bulk.
+    if (workspace->kind() == Workspace::Kind::Local || !currentWorkspace())
+        selectWorkspace(workspace);
+}
+
+void MainWindow::removeWorkspaceView(Workspace* workspace)
+{
+    for (int i = 0; i < m_stack->count(); ++i) {
+        auto* view = qobject_cast<WorkspaceView*>(m_stack->widget(i));
+        if (view && view->workspace() == workspace) {
+            m_stack->removeWidget(view);
+            view->deleteLater();
+            break;
+        }
+    }
+    m_model->removeWorkspace(workspace);
+    currentChanged();
 }
 
 Workspace* MainWindow::currentWorkspace() const
@@ -333,6 +370,7 @@ void MainWindow::currentChanged()
     if (!workspace)
         m_stack->setCurrentIndex(0);
     m_statusSource = workspace;
+    m_deploymentActions->setCurrent(workspace);
     for (QAction* action : m_localActions)
         action->setEnabled(qobject_cast<LocalWorkspace*>(workspace) != nullptr);
     setWindowTitle(workspace ? tr("%1 — Edge Fallback Console").arg(workspace->name())
@@ -353,6 +391,17 @@ void MainWindow::refreshStatus()
     m_stateLabel->setText(Workspace::stateText(workspace->state()));
     m_playAction->setText(workspace->state() == Workspace::State::Running ? tr("Pause") : tr("Play"));
     const SnapshotPtr snapshot = workspace->snapshot();
+    if (auto* live = qobject_cast<LiveWorkspace*>(workspace)) {
+        if (!live->lastError().isEmpty())
+            m_stateLabel->setText(tr("%1 — %2").arg(Workspace::stateText(live->state()), live->lastError()));
+        m_clockLabel->setText(live->lastSuccess().isValid()
+                                  ? tr("updated %1").arg(live->lastSuccess().toString(QStringLiteral("HH:mm:ss")))
+                                  : tr("no answer yet"));
+        m_speedLabel->setText(LiveWorkspace::latencyText(live->latencyMs()));
+        m_rateLabel->setText(snapshot ? tr("%1 req/s").arg(QLocale().toString(qint64(snapshot->requestsPerSecond)))
+                                      : QString());
+        return;
+    }
     if (!snapshot)
         return;
     m_clockLabel->setText(tr("virtual %1").arg(formatClock(snapshot->now)));
@@ -401,6 +450,11 @@ void MainWindow::closeCurrent()
     if (!view)
         return;
     Workspace* workspace = view->workspace();
+    if (workspace->kind() == Workspace::Kind::Live) {
+        // For this session only: the profile stays in the deployments file.
+        m_live->closeWorkspace(workspace->name());
+        return;
+    }
     m_stack->removeWidget(view);
     view->deleteLater();
     m_model->removeWorkspace(workspace);
@@ -440,15 +494,7 @@ void MainWindow::askInvalidation(int kindValue)
 void MainWindow::setTheme(Preferences::Theme theme)
 {
     m_preferences.setTheme(theme);
-    static const QPalette systemPalette = QApplication::palette();
-    if (theme == Preferences::Theme::System) {
-        QApplication::setPalette(systemPalette);
-        return;
-    }
-    // Fusion draws the palette faithfully on every platform.
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    QApplication::setPalette(theme == Preferences::Theme::Dark ? darkPalette()
-                                                               : QApplication::style()->standardPalette());
+    applyTheme(theme);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

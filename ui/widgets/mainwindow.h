@@ -18,6 +18,9 @@ struct Scenario;
 namespace fallback::ui {
 
 class ActivityLog;
+class DeploymentActions;
+class LiveConnections;
+class LiveWorkspace;
 class LocalWorkspace;
 class Workspace;
 class WorkspaceTreeModel;
@@ -25,7 +28,8 @@ class WorkspaceView;
 
 /// The console's main window (SPEC §7): the workspace tree on the left, the
 /// current workspace's tabs on the right, menus, toolbar and status bar. It
-/// assembles pages and routes actions; features live in their own classes.
+/// assembles pages and routes actions; features live in their own classes
+/// (live deployments: LiveConnections and DeploymentActions).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -40,6 +44,13 @@ public:
     /// Adds an already loaded scenario as a workspace.
     LocalWorkspace* addScenario(const Scenario& scenario, const QString& path);
 
+    /// Loads a deployments file (SPEC §4) and opens a live workspace per
+    /// profile; saves (Add deployment…) go back to it. False with the
+    /// diagnostics in `error` on a bad file (nothing is opened).
+    bool loadProfiles(const QString& path, QString* error = nullptr);
+    LiveConnections* liveConnections() const { return m_live; }
+    DeploymentActions* deploymentActions() const { return m_deploymentActions; }
+
     Workspace* currentWorkspace() const;
     WorkspaceView* currentView() const;
     WorkspaceTreeModel* workspaceModel() const { return m_model; }
@@ -49,6 +60,8 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void addWorkspaceView(Workspace* workspace);
+    void removeWorkspaceView(Workspace* workspace);
     void buildActions();
     void buildStatusBar();
     void refreshRecentMenu();
@@ -74,6 +87,8 @@ private:
     QLabel* m_rateLabel = nullptr;
     QAction* m_playAction = nullptr;
     QList<QAction*> m_localActions; ///< enabled only for a local workspace
+    LiveConnections* m_live = nullptr;
+    DeploymentActions* m_deploymentActions = nullptr;
     QPointer<Workspace> m_statusSource;
 };
 

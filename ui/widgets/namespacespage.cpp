@@ -1,6 +1,7 @@
 #include "widgets/namespacespage.h"
 
 #include "dialogs/invalidationdialog.h"
+#include "dialogs/policyconflictdialog.h"
 #include "models/namespacetablemodel.h"
 #include "policy/policyloader.h"
 #include "widgets/policydiffview.h"
@@ -246,6 +247,7 @@ void NamespacesPage::setWorkspace(Workspace* workspace)
     if (workspace) {
         connect(workspace, &Workspace::snapshotUpdated, this, &NamespacesPage::onSnapshot);
         connect(workspace, &Workspace::policyApplied, this, &NamespacesPage::onPolicyApplied);
+        connect(workspace, &Workspace::policyConflict, this, &NamespacesPage::onPolicyConflict);
         connect(workspace, &Workspace::unlockedChanged, this, &NamespacesPage::updateReadOnly);
     }
     updateReadOnly();
@@ -376,6 +378,24 @@ void NamespacesPage::onPolicyApplied(bool ok, const QString& message)
     updateActions();
 }
 
+void NamespacesPage::onPolicyConflict(const QString& message)
+{
+    // A 412: the policy in force moved under the edits. Never overwrite it:
+    // offer to reload it and put the edits back on top (open(), no nested loop).
+    m_applyPending = false;
+    setStatus(message, Tone::Bad);
+    updateActions();
+    if (m_conflictDialog)
+        return;
+    auto* dialog = new PolicyConflictDialog(m_workspace, m_model, message, this);
+    m_conflictDialog = dialog;
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &PolicyConflictDialog::resolved, this,
+            [this](const QString& summary, bool good) { setStatus(summary, good ? Tone::Good : Tone::Bad); });
+    dialog->open();
+}
+
 void NamespacesPage::onValidationFailed(const QModelIndex& index, const QString& message)
 {
     setStatus(tr("Not changed: %1 of %2: %3")
@@ -455,8 +475,8 @@ void NamespacesPage::updateReadOnly()
         setStatus(readOnly ? readOnlyHint : editHint, Tone::Info);
     if (m_workspace && readOnly)
         m_readOnlyBanner->setText(tr("<b>Read-only.</b> %1 is a production workspace: unlock it to edit its "
-                                     "policy. You can still save or export the policy, and bump or purge with "
-                                     "confirmation.")
+                                     "policy (right-click it in the workspace list ▸ Unlock for this "
+                                     "session). You can still save or export the policy.")
                                       .arg(m_workspace->name().toHtmlEscaped()));
     updateActions();
 }

@@ -18,6 +18,7 @@ class QToolBar;
 namespace fallback::ui {
 
 class NamespaceTableModel;
+class PolicyConflictDialog;
 class PolicyCellDelegate;
 class PolicyDiffView;
 class Workspace;
@@ -30,7 +31,10 @@ class Workspace;
 /// Apply sends the edited policy to the workspace and shows its answer; the
 /// page turns clean when a snapshot brings the policy in force. Saving writes
 /// atomically (QSaveFile). A read-only (production, locked) workspace shows
-/// the policy but refuses edits. GUI thread only.
+/// the policy but refuses edits. When an apply is refused because the
+/// policy in force changed meanwhile (Workspace::policyConflict, a live
+/// deployment's 412), a PolicyConflictDialog offers to reload it and put the
+/// edits back on top - never a blind overwrite. GUI thread only.
 ///
 /// Object names for tests: actions `addAction`, `removeAction`, `undoAction`,
 /// `redoAction`, `applyAction`, `revertAction`, `saveAction`, `saveAsAction`,
@@ -82,6 +86,7 @@ private:
     void invalidateSelected(Invalidation::Kind kind);
     void onSnapshot(const SnapshotPtr& snapshot);
     void onPolicyApplied(bool ok, const QString& message);
+    void onPolicyConflict(const QString& message);
     void onValidationFailed(const QModelIndex& index, const QString& message);
     void askForFile(const QString& title, const Policy& policy, bool becomesDocument);
     void saveFile(const QString& path, const Policy& policy, bool becomesDocument);
@@ -106,6 +111,7 @@ private:
     QLabel* m_statusLabel = nullptr;
     QString m_filePath;
     bool m_applyPending = false;
+    QPointer<PolicyConflictDialog> m_conflictDialog; ///< open after a 412
 
     QAction* m_addAction = nullptr;
     QAction* m_removeAction = nullptr;

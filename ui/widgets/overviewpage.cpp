@@ -2,7 +2,9 @@
 
 #include "charts/timechart.h"
 #include "charts/chartcolors.h"
+#include "widgets/livestatusbar.h"
 #include "widgets/tiercard.h"
+#include "workspaces/liveworkspace.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -139,9 +141,15 @@ OverviewPage::OverviewPage(QWidget* parent) : QWidget(parent)
     csvButton->setText(tr("Export CSV\u2026"));
     connect(csvButton, &QToolButton::clicked, this, &OverviewPage::exportCsvInteractive);
 
+    m_liveBar = new LiveStatusBar(this); // live workspaces only
+    m_liveBar->setObjectName(QStringLiteral("liveStatusBar"));
+    m_liveBar->hide();
+
     auto* tools = new QHBoxLayout;
     tools->addWidget(m_windowBox);
     tools->addWidget(m_pauseButton);
+    tools->addSpacing(12);
+    tools->addWidget(m_liveBar);
     tools->addStretch(1);
     tools->addWidget(pngButton);
     tools->addWidget(csvButton);
@@ -243,6 +251,9 @@ void OverviewPage::setWorkspace(Workspace* workspace)
         card->clear();
 
     m_live = workspace && workspace->kind() == Workspace::Kind::Live;
+    m_liveBar->setWorkspace(qobject_cast<LiveWorkspace*>(workspace));
+    m_liveBar->setVisible(m_live);
+    setPaused(isPaused()); // the button's words differ live
     // Live: a missing second is a missed poll, not an idle second.
     m_history.setMissingSeconds(m_live ? SeriesHistory::MissingSeconds::Gap
                                        : SeriesHistory::MissingSeconds::Zero);
@@ -401,7 +412,9 @@ void OverviewPage::setPaused(bool paused)
 {
     if (m_pauseButton->isChecked() != paused)
         m_pauseButton->setChecked(paused); // comes back here through toggled()
-    m_pauseButton->setText(paused ? tr("Resume") : tr("Pause"));
+    // Live, "Pause" beside "Pause polling" would be ambiguous.
+    m_pauseButton->setText(m_live ? (paused ? tr("Unfreeze charts") : tr("Freeze charts"))
+                                  : (paused ? tr("Resume") : tr("Pause")));
     for (TimeChart* chart : {m_requests, m_latency, m_origin})
         chart->setPaused(paused);
 }

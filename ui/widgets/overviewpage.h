@@ -19,6 +19,7 @@ class QToolButton;
 
 namespace fallback::ui {
 
+class LiveStatusBar;
 class TierCard;
 class TimeChart;
 
@@ -35,7 +36,8 @@ class TimeChart;
 /// page redraws at most ten times a second, only while visible, from a
 /// single-shot timer armed by the next snapshot (no repeating timer).
 /// A live workspace draws missing seconds as gaps, up to now - 1; a local
-/// one as zeros, up to its last second with data.
+/// one as zeros, up to its last second with data. A live workspace also
+/// shows a LiveStatusBar (last update, Pause polling) in the tool row.
 /// GUI thread only.
 class OverviewPage : public QWidget {
     Q_OBJECT
@@ -114,6 +116,7 @@ private:
     QLabel* m_emptyLabel = nullptr;
     QComboBox* m_windowBox = nullptr;
     QToolButton* m_pauseButton = nullptr;
+    LiveStatusBar* m_liveBar = nullptr; ///< last update and polling, live workspaces only
 
     /// What a chart last drew: it is redrawn only when this changes.
     struct DrawnKey {

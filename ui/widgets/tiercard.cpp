@@ -155,7 +155,7 @@ void TierCard::setView(const TierView& view)
     m_p99->setText(millisText(view.latency.p99, any));
     m_errors->setText(percentText(c.errors, c.lookups));
     m_stale->setText(percentText(c.staleHits, c.lookups));
-    m_entries->setText(m_tier == TierId::Origin
+    m_entries->setText(m_tier == TierId::Origin || !view.usageKnown
                            ? kDash
                            : QLocale().toString(qulonglong(view.usage.entries)));
 }

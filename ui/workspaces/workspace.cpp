@@ -64,6 +64,11 @@ void Workspace::setUnlocked(bool unlocked)
     emit unlockedChanged(unlocked);
 }
 
+void Workspace::reloadPolicy()
+{
+    emit policyReloaded(true, {});
+}
+
 const Policy& Workspace::appliedPolicy() const
 {
     static const Policy empty;

@@ -66,12 +66,24 @@ public:
     /// completion; never scans more than a bounded number of entries.
     /// Answers keysListed().
     virtual void listKeys(const QString& ns, const QString& prefix, int limit) = 0;
+    /// Reads the policy in force again (a live deployment fetches it; a
+    /// local workspace already holds it). Answers policyReloaded(), after the
+    /// snapshot that carries the reloaded policy.
+    virtual void reloadPolicy();
 
 signals:
     void stateChanged(fallback::ui::Workspace::State state);
     /// A new snapshot, at most about ten times a second.
     void snapshotUpdated(fallback::ui::SnapshotPtr snapshot);
     void policyApplied(bool ok, const QString& message);
+    /// An applyPolicy() was refused because the policy in force changed
+    /// since the one the edits were based on (a live deployment's 412 on
+    /// If-Match). Nothing was applied; `message` says what happened.
+    /// Emitted after policyApplied(false, ...).
+    void policyConflict(const QString& message);
+    /// Answer to reloadPolicy(): `ok` false with `message` when the policy
+    /// could not be read.
+    void policyReloaded(bool ok, const QString& message);
     void previewReady(const fallback::ui::InvalidationPreview& preview);
     void activity(const fallback::ui::ActivityRecord& record);
     void keyLookedUp(const fallback::ui::KeyReport& report);

@@ -19,6 +19,7 @@ struct TierView {
     TierCounters counters;   ///< totals since the start of the run / connection
     LatencySummary latency;  ///< totals, milliseconds
     TierUsage usage;         ///< entries and bytes held (caches only)
+    bool usageKnown = true;  ///< false: a live node that does not report `usage` (shown as a dash)
     FaultState faults;       ///< injected faults (local workspaces only)
 };
 

@@ -1,0 +1,124 @@
+#include "widgets/livestatusbar.h"
+
+#include "models/workspacetreemodel.h"
+#include "workspaces/liveworkspace.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+
+#include <algorithm>
+
+namespace fallback::ui {
+
+LiveStatusBar::LiveStatusBar(QWidget* parent) : QWidget(parent)
+{
+    m_label = new QLabel(this);
+    m_label->setObjectName(QStringLiteral("updatedLabel"));
+    m_label->setTextFormat(Qt::RichText);
+    m_pollingButton = new QToolButton(this);
+    m_pollingButton->setObjectName(QStringLiteral("pollingButton"));
+    m_pollingButton->setCheckable(true);
+    m_pollingButton->setText(tr("Pause polling"));
+    m_pollingButton->setToolTip(tr("Stop asking the deployment for stats; the charts keep what "
+                                   "they have and show the missed seconds as gaps."));
+    connect(m_pollingButton, &QToolButton::toggled, this, [this](bool paused) {
+        if (m_workspace)
+            m_workspace->setPollingPaused(paused);
+    });
+    m_pollNowButton = new QToolButton(this);
+    m_pollNowButton->setObjectName(QStringLiteral("pollNowButton"));
+    m_pollNowButton->setText(tr("Poll now"));
+    connect(m_pollNowButton, &QToolButton::clicked, this, [this] {
+        if (m_workspace)
+            m_workspace->pollNow();
+    });
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(6);
+    layout->addWidget(m_label);
+    layout->addWidget(m_pollingButton);
+    layout->addWidget(m_pollNowButton);
+
+    m_tick.setSingleShot(true);
+    connect(&m_tick, &QTimer::timeout, this, &LiveStatusBar::refresh);
+}
+
+void LiveStatusBar::setWorkspace(LiveWorkspace* workspace)
+{
+    if (m_workspace)
+        disconnect(m_workspace, nullptr, this, nullptr);
+    m_workspace = workspace;
+    if (workspace) {
+        connect(workspace, &LiveWorkspace::polled, this, &LiveStatusBar::refresh);
+        connect(workspace, &Workspace::stateChanged, this, &LiveStatusBar::refresh);
+        connect(workspace, &LiveWorkspace::pollingPausedChanged, this, &LiveStatusBar::refresh);
+    }
+    refresh();
+}
+
+qint64 LiveStatusBar::staleAfterMs() const
+{
+    if (!m_workspace)
+        return 0;
+    return 2 * std::max<qint64>(m_workspace->profile().pollInterval / kMicrosPerMilli, 500) + 1000;
+}
+
+QString LiveStatusBar::text() const
+{
+    return m_label->text();
+}
+
+void LiveStatusBar::refresh()
+{
+    m_tick.stop();
+    if (!isVisible())
+        return; // showEvent() refreshes: fifty hidden bars need not follow their polls
+    if (!m_workspace) {
+        m_label->clear();
+        return;
+    }
+    const LiveWorkspace& live = *m_workspace;
+    const QColor dot = WorkspaceTreeModel::stateColor(int(live.state()));
+    QString text = QStringLiteral("<span style=\"color:%1\">●</span> %2")
+                       .arg(dot.name(), Workspace::stateText(live.state()).toHtmlEscaped());
+    const QDateTime last = live.lastSuccess();
+    if (last.isValid()) {
+        const qint64 ageMs = std::max<qint64>(0, last.msecsTo(QDateTime::currentDateTime()));
+        const QString age = ageMs < 60000 ? tr("updated %1 s ago").arg(ageMs / 1000)
+                                          : tr("updated at %1").arg(last.toString(QStringLiteral("HH:mm:ss")));
+        text += QStringLiteral(" · ")
+                + (ageMs > staleAfterMs() ? QStringLiteral("<span style=\"color:#b7791f; font-weight:bold\">%1</span>").arg(age)
+                                          : age);
+    } else {
+        text += QStringLiteral(" · ") + tr("no answer yet");
+    }
+    if (live.latencyMs() >= 0)
+        text += QStringLiteral(" · ") + LiveWorkspace::latencyText(live.latencyMs());
+    if (live.isPollingPaused())
+        text += QStringLiteral(" · <b>") + tr("polling paused") + QStringLiteral("</b>");
+    m_label->setText(text);
+    m_label->setToolTip(live.lastError());
+    {
+        const QSignalBlocker block(m_pollingButton);
+        m_pollingButton->setChecked(live.isPollingPaused());
+    }
+    m_pollingButton->setText(live.isPollingPaused() ? tr("Resume polling") : tr("Pause polling"));
+    if (isVisible())
+        m_tick.start(1000);
+}
+
+void LiveStatusBar::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    refresh();
+}
+
+void LiveStatusBar::hideEvent(QHideEvent* event)
+{
+    QWidget::hideEvent(event);
+    m_tick.stop();
+}
+
+} // namespace fallback::ui

@@ -1,0 +1,189 @@
+#pragma once
+
+#include "live/profiles.h"
+#include "workspaces/remotesnapshot.h"
+#include "workspaces/workspace.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace fallback::live {
+class AdminClient;
+struct Endpoint;
+struct Response;
+} // namespace fallback::live
+
+namespace fallback::ui {
+
+struct AdminAnswer;
+
+/// A live deployment (SPEC §6, §7): a fallback-node reached through the
+/// shared AdminClient, whose HTTP work runs on the client's own thread.
+///
+/// Polling: `GET /v1/admin/stats?series_after=S` every profile poll_interval
+/// from a single-shot timer re-armed when the previous answer arrives, so a
+/// slow deployment never stacks requests (STYLE §11). The answer is parsed
+/// into a WorkspaceSnapshot on the client's thread; the GUI thread only
+/// swaps the pointer. State from the answers: Connected (2xx), Degraded (an
+/// answer slower than kSlowAnswer, a node whose health endpoint - asked every
+/// kHealthEverySeconds - says it is not ok, a 5xx or a document not
+/// understood), Unreachable (no answer), Unauthorized (401 / 403), Failed
+/// (not a fallback-node: 404).
+///
+/// Policy: read on connect and whenever the stats' `policy_etag` changes;
+/// applyPolicy() sends it with If-Match: the ETag of the policy read, so a
+/// policy changed meanwhile answers 412 and emits policyConflict(), never
+/// overwriting it. Purges and bumps answer activity(); previews are the
+/// node's dry runs; key lookups its keys endpoints.
+///
+/// A production deployment is read-only until unlocked for the session:
+/// applyPolicy() and invalidate() then refuse, and say so.
+///
+/// GUI thread only. The token is held in memory only and sent only in the
+/// Authorization header. Destroying the workspace cancels its calls; an
+/// answer already on its way is dropped.
+class LiveWorkspace : public Workspace {
+    Q_OBJECT
+    Q_PROPERTY(bool pollingPaused READ isPollingPaused WRITE setPollingPaused NOTIFY pollingPausedChanged)
+
+public:
+    /// `client` is shared by every live workspace of the console.
+    LiveWorkspace(const DeploymentProfile& profile, std::shared_ptr<live::AdminClient> client,
+                  QObject* parent = nullptr);
+    ~LiveWorkspace() override;
+
+    /// An answer slower than this makes the deployment Degraded.
+    static constexpr Micros kSlowAnswer = 2 * kMicrosPerSecond;
+    /// How often the node's health is asked while it answers stats.
+    static constexpr int kHealthEverySeconds = 10;
+
+    Kind kind() const override { return Kind::Live; }
+    bool isProduction() const override { return m_profile.isProduction(); }
+    const DeploymentProfile& profile() const { return m_profile; }
+    QString url() const { return QString::fromStdString(m_profile.url); }
+    /// Takes an edited profile of the same deployment (same name): a new URL
+    /// starts a new history; the poll interval applies from the next poll.
+    void setProfile(const DeploymentProfile& profile);
+
+    /// The admin token for this session (memory only). Polling starts, or
+    /// starts again at once, with it.
+    void setToken(const std::string& token);
+    bool hasToken() const { return !m_token.empty(); }
+    /// Starts polling (the first poll at once). Idempotent.
+    void start();
+    /// Polls at once unless a poll is under way (after a command, a resume).
+    void pollNow();
+
+    /// Paused: no poll is sent until resumed; the answer under way still lands.
+    void setPollingPaused(bool paused);
+    bool isPollingPaused() const { return m_paused; }
+
+    /// When the last stats answer was read (null before the first one).
+    QDateTime lastSuccess() const { return m_lastSuccess; }
+    /// Round trip of the last stats answer, milliseconds; -1 before one.
+    double latencyMs() const { return m_latencyMs; }
+    /// `0.4 ms`, `12 ms`; "" for a negative value.
+    static QString latencyText(double ms);
+    /// Stats answers received (any status), for tests and benchmarks.
+    int pollsAnswered() const { return m_polls; }
+    /// The ETag of the policy in force as last read ("" before).
+    QString policyEtag() const { return QString::fromStdString(m_policyEtag); }
+    /// "production deployment: read-only until unlocked …".
+    QString readOnlyMessage() const;
+
+    void applyPolicy(const Policy& policy) override;
+    void preview(const Invalidation& invalidation) override;
+    void invalidate(const Invalidation& invalidation) override;
+    void lookupKey(const QString& ns, const QString& id) override;
+    void listKeys(const QString& ns, const QString& prefix, int limit) override;
+    void reloadPolicy() override;
+
+signals:
+    void pollingPausedChanged(bool paused);
+    /// After every stats answer, good or bad (last-updated labels).
+    void polled();
+
+private:
+    struct Bridge;
+
+    live::Endpoint endpoint(bool poll) const;
+    /// Issues one admin call: `issue(handler)` starts it on the client;
+    /// `work(response)` runs on the client's thread (parse there), then
+    /// `done(answer, result)` on the GUI thread - unless the workspace is
+    /// gone by then or the call belongs to an older connection. Returns the
+    /// call's id.
+    template <typename Issue, typename Work, typename Done>
+    std::uint64_t send(Issue issue, Work work, Done done);
+    /// Forgets every call in flight and starts a new connection generation.
+    void dropCalls();
+
+    void poll();
+    void scheduleNextPoll();
+    /// `GET /v1/admin/health`, at most every kHealthEvery while connected.
+    void checkHealth();
+    /// Connected or Degraded, from the last answers.
+    void updateAnswerState();
+    void onStats(const AdminAnswer& answer, const StatsReading& reading,
+                 const std::shared_ptr<const Policy>& basis);
+    /// Reads the policy in force; `then(error)` runs once a read issued
+    /// after this call has answered ("" when it succeeded).
+    void fetchPolicy(std::function<void(const QString& error)> then = {});
+    void onPolicy(const AdminAnswer& answer, const std::shared_ptr<const Policy>& policy,
+                  const QString& error);
+    void onApplied(const AdminAnswer& answer, const QString& changes);
+    void onInvalidated(const AdminAnswer& answer, const Invalidation& invalidation,
+                       const QString& result);
+    void publishPolicy();
+    /// No answer: the same picture, its clock moved on, so that the
+    /// Overview's edge advances and the missed seconds show as gaps.
+    void publishClockOnly();
+    /// Reads of a scope per second over the last answers.
+    double recentReadsPerSecond(const Invalidation& invalidation) const;
+    /// Why a call failed, in one sentence for people.
+    QString failure(const AdminAnswer& answer, const QString& what) const;
+
+    DeploymentProfile m_profile;
+    std::shared_ptr<live::AdminClient> m_client;
+    std::shared_ptr<Bridge> m_bridge;
+    std::string m_token;
+    std::uint64_t m_generation = 1; ///< bumped on a new token or URL: older answers are dropped
+    bool m_started = false;
+    bool m_paused = false;
+
+    QTimer m_pollTimer; ///< single shot, re-armed by each answer
+    std::uint64_t m_pollCall = 0;
+    std::uint64_t m_policyCall = 0;
+    bool m_policyAgain = false;   ///< another read was asked while one was under way
+    std::vector<std::function<void(const QString&)>> m_afterThisRead; ///< answered by the read under way
+    std::vector<std::function<void(const QString&)>> m_afterNextRead; ///< by the next one issued
+    std::uint64_t m_applyCall = 0;
+    std::set<std::uint64_t> m_calls; ///< everything in flight, cancelled on destruction
+
+    SeriesCursor m_cursor;
+    std::shared_ptr<const Policy> m_policy; ///< in force, as last read
+    bool m_policyKnown = false;
+    std::string m_policyEtag;      ///< the ETag header of that read
+    std::string m_statsPolicyEtag; ///< `policy_etag` of the last stats answer
+    std::deque<SnapshotPtr> m_recent; ///< the last stats snapshots, for rates
+
+    std::uint64_t m_healthCall = 0;
+    QDateTime m_healthAt;        ///< when the health was last asked
+    QString m_healthProblem;     ///< from the health endpoint ("" when healthy)
+    QString m_statsProblem;      ///< from the last stats answer (slow, health field)
+
+    QElapsedTimer m_sinceSuccess; ///< started at each good stats answer
+    QDateTime m_lastSuccess;
+    double m_latencyMs = -1.0;
+    int m_polls = 0;
+};
+
+} // namespace fallback::ui
