@@ -42,3 +42,10 @@ if [[ -x "$build/bench/bench_gui" ]]; then
       grep startup_ms
   done
 fi
+
+if command -v wrk >/dev/null && command -v varnishd >/dev/null &&
+  [[ -x "$build/app/node/fallback-node" && -x "$build/tests/tools/fallback-testorigin" ]]; then
+  bench/node-vs-varnish.sh "$build" 10
+else
+  echo "== node vs Varnish: skipped (needs wrk, varnish and the node and test origin built)"
+fi
