@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -46,7 +47,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     Impl(asio::io_context& ioContext, RequestHandler& requestHandler, ServerLimits serverLimits,
          LogSink logSink)
         : io(ioContext), handler(requestHandler), limits(serverLimits), log(std::move(logSink)),
-          acceptor(ioContext)
+          acceptor(ioContext), acceptRetry(ioContext)
     {
     }
 
@@ -62,6 +63,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     ServerLimits limits;
     LogSink log;
     tcp::acceptor acceptor;
+    asio::steady_timer acceptRetry; ///< back-off after a failed accept
+    std::size_t acceptErrors = 0;
     bool accepting = false;
     bool draining = false; ///< no new requests on kept-alive connections
     bool alive = true;     ///< false once the server object is gone
@@ -385,8 +388,20 @@ void HttpServer::Impl::accept()
             }
         } else if (ec == asio::error::operation_aborted) {
             return;
+        } else {
+            // EMFILE / ENFILE leave the connection in the backlog, so the
+            // socket stays readable and an immediate retry fails again at
+            // once: the thread that also runs the engine would spin. Wait a
+            // little; sessions ending meanwhile free descriptors.
+            if (self->acceptErrors++ % 100 == 0)
+                self->say("accept failed: " + ec.message() + "; retrying in 100 ms");
+            self->acceptRetry.expires_after(std::chrono::milliseconds(100));
+            self->acceptRetry.async_wait([self](const boost::system::error_code& waited) {
+                if (!waited && self->alive && self->accepting)
+                    self->accept();
+            });
+            return;
         }
-        // Other errors (EMFILE, ECONNABORTED) are transient: keep accepting.
         self->accept();
     });
 }
@@ -443,6 +458,7 @@ void HttpServer::stopAccepting()
     m_impl->draining = true;
     boost::system::error_code ignored;
     m_impl->acceptor.close(ignored);
+    m_impl->acceptRetry.cancel();
     // Copy: closing may free a session (and erase it from the set).
     const std::vector<Session*> sessions(m_impl->sessions.begin(), m_impl->sessions.end());
     for (Session* session : sessions) {

@@ -20,12 +20,14 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +36,28 @@ namespace fallback::node {
 namespace asio = boost::asio;
 
 namespace {
+
+/// How many client connections the descriptor limit allows: the soft limit
+/// is raised to the hard one, and a reserve is kept for origin connections,
+/// client-cache files and logs. Past it, new connections are closed at once
+/// instead of failing accept() with EMFILE.
+std::size_t connectionBudget(std::size_t wanted)
+{
+    constexpr rlim_t kReserve = 512;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return wanted;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY)
+        return wanted;
+    const rlim_t usable = limit.rlim_cur > 2 * kReserve ? limit.rlim_cur - kReserve : limit.rlim_cur / 2;
+    return std::min<std::size_t>(wanted, static_cast<std::size_t>(usable));
+}
 
 constexpr auto kDrainPoll = std::chrono::milliseconds(20);
 
@@ -71,6 +95,7 @@ public:
         m_service.emplace(m_engine, m_scheduler, std::move(serviceOptions), m_audit.get(),
                           &m_versions, logLine);
         ServerLimits limits;
+        limits.maxConnections = connectionBudget(limits.maxConnections);
         limits.idleTimeout = options.idleTimeout;
         limits.requestTimeout = options.requestTimeout;
         m_server.emplace(m_io, *m_service, limits, logLine);

@@ -36,8 +36,12 @@ NodeService::Route NodeService::classify(std::string_view path)
 {
     Route route;
     if (path == "/metrics") {
+        // SPEC §6 lists /metrics in the admin plane: it names namespaces,
+        // versions and traffic. Prometheus sends the token with
+        // `authorization: credentials_file`.
         route.kind = RouteKind::Metrics;
         route.allow = "GET";
+        route.admin = true;
         return route;
     }
     if (startsWith(path, kItemsPrefix)) {

@@ -378,7 +378,8 @@ void TestNodeAdmin::metrics()
     QCOMPARE(m_node.item(QStringLiteral("swr"), QStringLiteral("item-40")).status, 200);
     QCOMPARE(m_node.item(QStringLiteral("swr"), QStringLiteral("item-40")).status, 200);
     QCOMPARE(m_node.admin("POST", QStringLiteral("/v1/admin/purge"), R"({"keys":["swr:item-40"]})").status, 200);
-    const Reply r = m_node.get(QStringLiteral("/metrics")); // no token needed
+    QCOMPARE(m_node.get(QStringLiteral("/metrics")).status, 401); // admin plane: token needed
+    const Reply r = m_node.admin("GET", QStringLiteral("/metrics"));
     QCOMPARE(r.status, 200);
     QVERIFY(r.header("content-type").startsWith("text/plain; version=0.0.4"));
     const QString text = QString::fromUtf8(r.body);

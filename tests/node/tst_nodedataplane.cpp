@@ -293,7 +293,7 @@ void TestNodeDataPlane::badRequests()
     if (status == 405)
         QVERIFY(answer.contains("Allow: GET, PUT, DELETE"));
     // The node is still there.
-    QCOMPARE(m_node.get(QStringLiteral("/metrics")).status, 200);
+    QCOMPARE(m_node.admin("GET", QStringLiteral("/metrics")).status, 200);
 }
 
 void TestNodeDataPlane::idsWithSlashesAndTraversal()
@@ -345,7 +345,7 @@ void TestNodeDataPlane::limitsOnTargetAndHeaders()
     for (int i = 0; i < 10; ++i)
         fewFields += "X-Filler-" + QByteArray::number(i) + ": " + QByteArray(1000, 'f') + "\r\n";
     QCOMPARE(rawStatus(rawExchange(m_node.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
-                                                      fewFields + "\r\n")),
+                                                      m_node.authorization() + "\r\n" + fewFields + "\r\n")),
              200);
 }
 

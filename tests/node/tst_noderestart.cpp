@@ -110,7 +110,7 @@ void TestNodeRestart::bumpSurvivesRestart()
     const QJsonObject policy = second.admin("GET", QStringLiteral("/v1/admin/policy")).json();
     QCOMPARE(policy.value(QStringLiteral("namespaces")).toArray().first().toObject()
                  .value(QStringLiteral("version")).toInt(), 4);
-    QVERIFY(second.get(QStringLiteral("/metrics")).body.contains("fallback_namespace_version{namespace=\"product\"} 4\n"));
+    QVERIFY(second.admin("GET", QStringLiteral("/metrics")).body.contains("fallback_namespace_version{namespace=\"product\"} 4\n"));
     // The copy kept on disk is version 3's: unreachable now, even as a last resort.
     QCOMPARE(second.item(QStringLiteral("product"), QStringLiteral("item-9")).status, 503);
     // A namespace the bump did not touch keeps its version.

@@ -172,7 +172,8 @@ void TestNodeService::routes_data()
     QTest::newRow("bump unknown namespace") << QByteArray("POST") << QByteArray("/v1/admin/namespaces/nope/bump") << true << 404 << QByteArray();
     QTest::newRow("bump bad namespace") << QByteArray("POST") << QByteArray("/v1/admin/namespaces/B%41D/bump") << true << 400 << QByteArray();
     QTest::newRow("bump nested") << QByteArray("POST") << QByteArray("/v1/admin/namespaces/a/b/bump") << true << 404 << QByteArray();
-    QTest::newRow("metrics without token") << QByteArray("GET") << QByteArray("/metrics") << false << 200 << QByteArray();
+    QTest::newRow("metrics without token") << QByteArray("GET") << QByteArray("/metrics") << false << 401 << QByteArray();
+    QTest::newRow("metrics with token") << QByteArray("GET") << QByteArray("/metrics") << true << 200 << QByteArray();
     QTest::newRow("root") << QByteArray("GET") << QByteArray("/") << false << 404 << QByteArray();
     QTest::newRow("traversal") << QByteArray("GET") << QByteArray("/../../etc/passwd") << false << 404 << QByteArray();
 }
@@ -356,7 +357,7 @@ void TestNodeService::metricsNames()
     f.call("GET", "/v1/items/product/a", {}, false);
     f.call("GET", "/v1/items/product/a", {}, false);
     f.call("POST", "/v1/admin/purge", R"({"namespace":"product"})");
-    const HttpResponse r = f.call("GET", "/metrics", {}, false);
+    const HttpResponse r = f.call("GET", "/metrics", {}, true);
     QCOMPARE(r.status, 200);
     QVERIFY(QByteArray::fromStdString(r.contentType).startsWith("text/plain; version=0.0.4"));
     const QByteArray text = body(r);
