@@ -1,6 +1,7 @@
 #include "live/remotestats.h"
 
 #include "policy/policyloader.h"
+#include "report/summary.h"
 
 #include <cmath>
 #include <cstdio>
@@ -229,28 +230,6 @@ nlohmann::json tunablesJson(const NamespacePolicy& ns, const PolicyDefaults* inh
     return out;
 }
 
-std::string percent(double share)
-{
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.2f%%", share * 100.0);
-    return buffer;
-}
-
-std::string fixed(double value, const char* format = "%.2f")
-{
-    char buffer[48];
-    std::snprintf(buffer, sizeof buffer, format, value);
-    return buffer;
-}
-
-std::string pad(const std::string& text, std::size_t width, bool right = true)
-{
-    if (text.size() >= width)
-        return text;
-    const std::string fill(width - text.size(), ' ');
-    return right ? fill + text : text + fill;
-}
-
 } // namespace
 
 Result<RemoteStats> parseStats(const nlohmann::json& doc)
@@ -372,66 +351,25 @@ Loaded<Policy> parsePolicyText(std::string_view text, const std::string& label)
 
 std::string remoteStatsToTable(const RemoteStats& stats)
 {
-    const RequestCounters& r = stats.counters;
-    std::string out;
-    out += "requests " + std::to_string(stats.requests) + " (" + std::to_string(r.requests) + " reads, "
-           + std::to_string(r.writes) + " writes), up " + fixed(stats.uptimeSeconds, "%.0f") + " s\n\n";
-
-    out += pad("tier", 13, false) + pad("lookups", 11) + pad("hit rate", 10) + pad("hits", 11)
-           + pad("stale", 10) + pad("misses", 10) + pad("errors", 9) + pad("p50 ms", 9) + pad("p99 ms", 9)
-           + "\n";
-    for (TierId tier : kAllTiers) {
-        const int t = tierIndex(tier);
-        if (!stats.tierEnabled[t]) {
-            out += pad(std::string(tierName(tier)), 13, false) + "  (disabled)\n";
-            continue;
-        }
-        const TierCounters& c = stats.tiers[t];
-        const LatencySummary& l = stats.tierLatency[t];
-        out += pad(std::string(tierName(tier)), 13, false) + pad(std::to_string(c.lookups), 11)
-               + pad(percent(c.hitRate()), 10) + pad(std::to_string(c.hits), 11)
-               + pad(std::to_string(c.staleHits), 10) + pad(std::to_string(c.misses), 10)
-               + pad(std::to_string(c.errors), 9) + pad(fixed(l.p50), 9) + pad(fixed(l.p99), 9) + "\n";
-    }
-
-    out += "\nserved by   ";
-    std::uint64_t reads = 0;
-    for (std::uint64_t n : r.servedBy)
-        reads += n;
-    const double share = reads ? double(reads) : 1.0;
-    for (int i = 0; i < kServedByCount; ++i) {
-        out += std::string(servedByName(static_cast<ServedBy>(i))) + " " + std::to_string(r.servedBy[i]) + " ("
-               + percent(double(r.servedBy[i]) / share) + ")";
-        out += i + 1 < kServedByCount ? ", " : "\n";
-    }
-    out += "freshness   fresh " + std::to_string(r.freshness[0]) + ", stale " + std::to_string(r.freshness[1])
-           + ", revalidated " + std::to_string(r.freshness[2]) + "\n";
-    out += "origin      " + std::to_string(r.originFetches) + " fetches (" + std::to_string(r.revalidations)
-           + " revalidations), " + std::to_string(r.coalesced) + " coalesced\n";
-    if (r.writes || r.tooLarge || stats.kvQueueDepth)
-        out += "writes      " + std::to_string(r.writes) + ", " + std::to_string(r.writeFailures)
-               + " refused by origin, " + std::to_string(r.tooLarge) + " too large, "
-               + std::to_string(r.kvQueued) + " KV queued, " + std::to_string(stats.kvQueueDepth)
-               + " still waiting\n";
-    if (r.purges || r.bumps)
-        out += "invalidate  " + std::to_string(r.purges) + " purges (" + std::to_string(r.purgedEntries)
-               + " entries), " + std::to_string(r.bumps) + " bumps\n";
-    const LatencySummary& l = stats.latency;
-    out += "latency ms  p50 " + fixed(l.p50) + ", p90 " + fixed(l.p90) + ", p95 " + fixed(l.p95) + ", p99 "
-           + fixed(l.p99) + ", max " + fixed(l.max) + "\n";
-
-    if (!stats.namespaces.empty()) {
-        out += "\n" + pad("namespace", 20, false) + pad("version", 9) + pad("reads", 11) + pad("stale", 10)
-               + pad("origin", 10) + pad("p50 ms", 9) + pad("p99 ms", 9) + "\n";
-        for (const RemoteNamespace& ns : stats.namespaces) {
-            out += pad(ns.name, 20, false) + pad(std::to_string(ns.version), 9)
-                   + pad(std::to_string(ns.requests.requests), 11)
-                   + pad(std::to_string(ns.requests.staleServed), 10)
-                   + pad(std::to_string(ns.requests.originFetches), 10) + pad(fixed(ns.latency.p50), 9)
-                   + pad(fixed(ns.latency.p99), 9) + "\n";
-        }
-    }
-    return out;
+    SummaryTable table;
+    char uptime[32];
+    std::snprintf(uptime, sizeof uptime, "%.0f", stats.uptimeSeconds);
+    table.heading = "requests " + std::to_string(stats.requests) + " (" +
+                    std::to_string(stats.counters.requests) + " reads, " +
+                    std::to_string(stats.counters.writes) + " writes), up " + uptime + " s";
+    table.tierEnabled = stats.tierEnabled;
+    table.tiers = stats.tiers;
+    table.tierLatency = stats.tierLatency;
+    table.requests = stats.counters;
+    table.latency = stats.latency;
+    table.kvQueueDepth = stats.kvQueueDepth;
+    // Reads still in flight on the node are counted in `requests` but not
+    // yet served: the shares are of the reads answered.
+    for (std::uint64_t n : stats.counters.servedBy)
+        table.servedByTotal += n;
+    for (const RemoteNamespace& ns : stats.namespaces)
+        table.namespaces.push_back({ns.name, ns.version, ns.requests, ns.latency});
+    return renderSummaryTable(table);
 }
 
 } // namespace fallback::live

@@ -149,27 +149,21 @@ nlohmann::json seriesToJson(const EngineStats& stats)
     return out;
 }
 
-std::string summaryToTable(const RunSummary& summary)
+std::string renderSummaryTable(const SummaryTable& table)
 {
-    const EngineStats& stats = summary.stats;
-    const RequestCounters& r = stats.requests;
-    std::string out;
-    out += "requests " + std::to_string(summary.requests) + " (" + std::to_string(r.requests) +
-           " reads, " + std::to_string(r.writes) + " writes) over " +
-           number(double(stats.now) / double(kMicrosPerSecond), "%.1f") + " s of virtual time in " +
-           number(summary.wallSeconds, "%.3f") + " s\n\n";
-
+    const RequestCounters& r = table.requests;
+    std::string out = table.heading + "\n\n";
     out += pad("tier", 13, false) + pad("lookups", 11) + pad("hit rate", 10) + pad("hits", 11) +
            pad("stale", 10) + pad("misses", 10) + pad("errors", 9) + pad("p50 ms", 9) +
            pad("p99 ms", 9) + "\n";
     for (TierId tier : kAllTiers) {
         const int t = tierIndex(tier);
-        if (!summary.tierEnabled[t]) {
+        if (!table.tierEnabled[t]) {
             out += pad(std::string(tierName(tier)), 13, false) + "  (disabled)\n";
             continue;
         }
-        const TierCounters& c = stats.tiers[t];
-        const LatencySummary l = summarizeMicros(stats.tierLatency[t]);
+        const TierCounters& c = table.tiers[t];
+        const LatencySummary& l = table.tierLatency[t];
         out += pad(std::string(tierName(tier)), 13, false) + pad(std::to_string(c.lookups), 11) +
                pad(percent(c.hitRate()), 10) + pad(std::to_string(c.hits), 11) +
                pad(std::to_string(c.staleHits), 10) + pad(std::to_string(c.misses), 10) +
@@ -178,7 +172,7 @@ std::string summaryToTable(const RunSummary& summary)
     }
 
     out += "\nserved by   ";
-    const double reads = r.requests ? double(r.requests) : 1.0;
+    const double reads = table.servedByTotal ? double(table.servedByTotal) : 1.0;
     for (int i = 0; i < kServedByCount; ++i) {
         out += std::string(servedByName(static_cast<ServedBy>(i))) + " " +
                std::to_string(r.servedBy[i]) + " (" + percent(double(r.servedBy[i]) / reads) + ")";
@@ -190,19 +184,52 @@ std::string summaryToTable(const RunSummary& summary)
     out += "origin      " + std::to_string(r.originFetches) + " fetches (" +
            std::to_string(r.revalidations) + " revalidations), " + std::to_string(r.coalesced) +
            " coalesced\n";
-    if (r.writes || r.tooLarge)
+    // A KV queue still waiting is always worth a line, whatever was counted.
+    if (r.writes || r.tooLarge || table.kvQueueDepth)
         out += "writes      " + std::to_string(r.writes) + ", " + std::to_string(r.writeFailures) +
                " refused by origin, " + std::to_string(r.tooLarge) + " too large, " +
-               std::to_string(r.kvQueued) + " KV queued, " + std::to_string(stats.kvQueueDepth) +
+               std::to_string(r.kvQueued) + " KV queued, " + std::to_string(table.kvQueueDepth) +
                " still waiting\n";
     if (r.purges || r.bumps)
         out += "invalidate  " + std::to_string(r.purges) + " purges (" +
                std::to_string(r.purgedEntries) + " entries), " + std::to_string(r.bumps) +
                " bumps\n";
-    const LatencySummary l = summarizeMicros(stats.latency);
+    const LatencySummary& l = table.latency;
     out += "latency ms  p50 " + number(l.p50) + ", p90 " + number(l.p90) + ", p95 " +
            number(l.p95) + ", p99 " + number(l.p99) + ", max " + number(l.max) + "\n";
+
+    if (!table.namespaces.empty()) {
+        out += "\n" + pad("namespace", 20, false) + pad("version", 9) + pad("reads", 11) +
+               pad("stale", 10) + pad("origin", 10) + pad("p50 ms", 9) + pad("p99 ms", 9) + "\n";
+        for (const SummaryTable::NamespaceRow& ns : table.namespaces) {
+            out += pad(ns.name, 20, false) + pad(std::to_string(ns.version), 9) +
+                   pad(std::to_string(ns.requests.requests), 11) +
+                   pad(std::to_string(ns.requests.staleServed), 10) +
+                   pad(std::to_string(ns.requests.originFetches), 10) +
+                   pad(number(ns.latency.p50), 9) + pad(number(ns.latency.p99), 9) + "\n";
+        }
+    }
     return out;
+}
+
+std::string summaryToTable(const RunSummary& summary)
+{
+    const EngineStats& stats = summary.stats;
+    SummaryTable table;
+    table.heading = "requests " + std::to_string(summary.requests) + " (" +
+                    std::to_string(stats.requests.requests) + " reads, " +
+                    std::to_string(stats.requests.writes) + " writes) over " +
+                    number(double(stats.now) / double(kMicrosPerSecond), "%.1f") +
+                    " s of virtual time in " + number(summary.wallSeconds, "%.3f") + " s";
+    table.tierEnabled = summary.tierEnabled;
+    table.tiers = stats.tiers;
+    for (std::size_t t = 0; t < kTierCount; ++t)
+        table.tierLatency[t] = summarizeMicros(stats.tierLatency[t]);
+    table.requests = stats.requests;
+    table.latency = summarizeMicros(stats.latency);
+    table.kvQueueDepth = stats.kvQueueDepth;
+    table.servedByTotal = stats.requests.requests;
+    return renderSummaryTable(table);
 }
 
 } // namespace fallback

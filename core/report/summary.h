@@ -7,6 +7,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 namespace fallback {
 
@@ -27,6 +28,27 @@ nlohmann::json summaryToJson(const RunSummary& summary);
 nlohmann::json namespacesToJson(const EngineStats& stats);
 /// The 1-second series (`series`): one object per second with activity.
 nlohmann::json seriesToJson(const EngineStats& stats);
+
+/// What the terminal table shows, already in printed units (latencies in
+/// milliseconds): a local run and a live node's stats fill it alike.
+struct SummaryTable {
+    std::string heading; ///< the first line, without its newline
+    std::array<bool, kTierCount> tierEnabled{true, true, true, true};
+    std::array<TierCounters, kTierCount> tiers{};
+    std::array<LatencySummary, kTierCount> tierLatency{};
+    RequestCounters requests;
+    LatencySummary latency;
+    std::uint64_t kvQueueDepth = 0;
+    std::uint64_t servedByTotal = 0; ///< what the served-by shares are of
+    struct NamespaceRow {
+        std::string name;
+        std::uint64_t version = 0;
+        RequestCounters requests;
+        LatencySummary latency;
+    };
+    std::vector<NamespaceRow> namespaces; ///< one line each; none, no section
+};
+std::string renderSummaryTable(const SummaryTable& table);
 
 /// The same summary as a readable table for a terminal.
 std::string summaryToTable(const RunSummary& summary);
