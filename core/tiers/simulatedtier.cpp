@@ -15,60 +15,45 @@ void SimulatedBehaviour::setSpec(const TierSpec& spec)
 }
 
 SimulatedTier::SimulatedTier(const TierSpec& spec, std::uint64_t seed)
-    : m_behaviour(spec, seed), m_store(spec.capacity, spec.eviction)
+    : MemoryTier(spec.capacity, spec.eviction), m_behaviour(spec, seed)
 {
 }
 
 TierAnswer SimulatedTier::get(const StoredKey& key, Micros now, Micros keepFor)
 {
-    TierAnswer answer;
-    if (m_behaviour.draw(answer.latency)) {
-        answer.status = TierStatus::Error;
-        return answer;
-    }
-    if (const Entry* entry = m_store.get(key, now, keepFor)) {
-        answer.status = TierStatus::Hit;
-        answer.entry = *entry;
-    }
+    Micros latency = 0;
+    if (m_behaviour.draw(latency))
+        return TierAnswer{TierStatus::Error, latency, {}};
+    TierAnswer answer = MemoryTier::get(key, now, keepFor);
+    answer.latency = latency;
     return answer;
 }
 
-TierAnswer SimulatedTier::put(const StoredKey& key, const Entry& entry, Micros)
+TierAnswer SimulatedTier::put(const StoredKey& key, const Entry& entry, Micros now)
 {
-    TierAnswer answer;
-    if (m_behaviour.draw(answer.latency)) {
-        answer.status = TierStatus::Error;
-        return answer;
-    }
-    m_store.put(key, entry);
-    answer.status = TierStatus::Hit;
+    Micros latency = 0;
+    if (m_behaviour.draw(latency))
+        return TierAnswer{TierStatus::Error, latency, {}};
+    TierAnswer answer = MemoryTier::put(key, entry, now);
+    answer.latency = latency;
     return answer;
 }
 
-TierAnswer SimulatedTier::erase(const StoredKey& key, Micros)
+TierAnswer SimulatedTier::erase(const StoredKey& key, Micros now)
 {
-    TierAnswer answer;
-    if (m_behaviour.draw(answer.latency)) {
-        answer.status = TierStatus::Error;
-        return answer;
-    }
-    m_store.erase(key);
-    answer.status = TierStatus::Hit;
+    Micros latency = 0;
+    if (m_behaviour.draw(latency))
+        return TierAnswer{TierStatus::Error, latency, {}};
+    TierAnswer answer = MemoryTier::erase(key, now);
+    answer.latency = latency;
     return answer;
-}
-
-std::optional<Entry> SimulatedTier::peek(const StoredKey& key) const
-{
-    if (const Entry* entry = m_store.peek(key))
-        return *entry;
-    return std::nullopt;
 }
 
 void SimulatedTier::setSpec(const TierSpec& spec)
 {
     m_behaviour.setSpec(spec);
-    if (!(spec.capacity == m_store.capacity()))
-        m_store.setCapacity(spec.capacity);
+    if (!(spec.capacity == capacity()))
+        setCapacity(spec.capacity);
 }
 
 SimulatedOrigin::SimulatedOrigin(const TierSpec& spec, std::uint64_t seed,

@@ -4,6 +4,7 @@
 #include "sim/workload.h"
 #include "tiers/latencymodel.h"
 #include "tiers/memorystore.h"
+#include "tiers/memorytier.h"
 #include "tiers/tier.h"
 
 #include <algorithm>
@@ -50,26 +51,16 @@ private:
     FaultState m_faults;
 };
 
-/// A simulated cache or KV tier: a MemoryStore behind SimulatedBehaviour.
-class SimulatedTier final : public Tier {
+/// A simulated cache or KV tier: a MemoryTier behind SimulatedBehaviour.
+/// Every data call draws its latency and may fail first; the contents and
+/// the admin calls are the MemoryTier's.
+class SimulatedTier final : public MemoryTier {
 public:
     SimulatedTier(const TierSpec& spec, std::uint64_t seed);
 
     TierAnswer get(const StoredKey& key, Micros now, Micros keepFor) override;
     TierAnswer put(const StoredKey& key, const Entry& entry, Micros now) override;
     TierAnswer erase(const StoredKey& key, Micros now) override;
-    std::size_t purge(const PurgeScope& scope) override { return m_store.purge(scope); }
-    std::size_t countMatching(const PurgeScope& scope) const override
-    {
-        return m_store.countMatching(scope);
-    }
-    std::optional<Entry> peek(const StoredKey& key) const override;
-    void forEachKey(const std::function<bool(const StoredKey&, const Entry&)>& visit) const override
-    {
-        m_store.forEach(visit);
-    }
-    TierUsage usage() const override { return m_store.usage(); }
-    void prefetch(const StoredKey& key) const override { m_store.prefetch(key); }
 
     SimulatedBehaviour& behaviour() { return m_behaviour; }
     /// Applies a new spec; a changed capacity evicts at once.
@@ -77,7 +68,6 @@ public:
 
 private:
     SimulatedBehaviour m_behaviour;
-    MemoryStore m_store;
 };
 
 /// A simulated origin: it knows every resource. A read answers a new copy of
