@@ -117,15 +117,5 @@ Result<std::string> readTokenFile(const std::string& path, std::string* warning)
     return resolveToken(TokenSource{TokenSource::Kind::File, path}, warning);
 }
 
-std::string describeTokenSource(const TokenSource& source)
-{
-    switch (source.kind) {
-    case TokenSource::Kind::Env: return "env:" + source.ref;
-    case TokenSource::Kind::File: return "file:" + source.ref;
-    case TokenSource::Kind::Keychain: return "keychain:" + source.ref;
-    case TokenSource::Kind::None: break;
-    }
-    return {};
-}
 
 } // namespace fallback::live

@@ -29,8 +29,7 @@ Result<std::string> resolveToken(const TokenSource& source, std::string* warning
 /// The same as resolveToken({File, path}): for `--token-file`.
 Result<std::string> readTokenFile(const std::string& path, std::string* warning = nullptr);
 
-/// `env:NAME`, `file:PATH`, `keychain:ENTRY` or "" — the reference, as a
-/// profile writes it (never a secret).
-std::string describeTokenSource(const TokenSource& source);
+/// `env:NAME`, `file:PATH`, `keychain:ENTRY` or "": live/profiles.h.
+using fallback::describeTokenSource;
 
 } // namespace fallback::live

@@ -214,17 +214,6 @@ std::optional<DeploymentProfile> readProfile(const YAML::Node& node, const YAML:
     return profile;
 }
 
-std::string tokenText(const TokenSource& token)
-{
-    switch (token.kind) {
-    case TokenSource::Kind::Env: return "env:" + token.ref;
-    case TokenSource::Kind::File: return "file:" + token.ref;
-    case TokenSource::Kind::Keychain: return "keychain:" + token.ref;
-    case TokenSource::Kind::None: break;
-    }
-    return {};
-}
-
 } // namespace
 
 Loaded<std::vector<DeploymentProfile>> parseProfilesYaml(std::string_view text, const std::string& fileLabel)
@@ -260,6 +249,17 @@ Loaded<std::vector<DeploymentProfile>> parseProfilesYaml(std::string_view text, 
     return loaded;
 }
 
+std::string describeTokenSource(const TokenSource& source)
+{
+    switch (source.kind) {
+    case TokenSource::Kind::Env: return "env:" + source.ref;
+    case TokenSource::Kind::File: return "file:" + source.ref;
+    case TokenSource::Kind::Keychain: return "keychain:" + source.ref;
+    case TokenSource::Kind::None: break;
+    }
+    return {};
+}
+
 Loaded<std::vector<DeploymentProfile>> loadProfilesFile(const std::string& path)
 {
     std::string why;
@@ -283,7 +283,7 @@ std::string writeProfilesYaml(const std::vector<DeploymentProfile>& profiles)
         out += "    kind: " + yamlScalar(p.kind) + "\n";
         out += "    url: " + yamlScalar(p.url) + "\n";
         if (p.token.kind != TokenSource::Kind::None)
-            out += "    token: " + yamlScalar(tokenText(p.token)) + "\n";
+            out += "    token: " + yamlScalar(describeTokenSource(p.token)) + "\n";
         out += "    environment: " + yamlScalar(p.environment) + "\n";
         out += "    poll_interval: " + formatDuration(p.pollInterval) + "\n";
     }

@@ -29,6 +29,10 @@ struct DeploymentProfile {
     bool operator==(const DeploymentProfile&) const = default;
 };
 
+/// `env:NAME`, `file:PATH`, `keychain:ENTRY` or "" — the reference, as a
+/// profile writes it (never a secret).
+std::string describeTokenSource(const TokenSource& source);
+
 Loaded<std::vector<DeploymentProfile>> loadProfilesFile(const std::string& path);
 Loaded<std::vector<DeploymentProfile>> parseProfilesYaml(std::string_view text,
                                                          const std::string& fileLabel);

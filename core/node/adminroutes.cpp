@@ -9,6 +9,7 @@
 #include "node/versionstore.h"
 #include "policy/key.h"
 #include "report/summary.h"
+#include "util/text.h"
 
 #include <charconv>
 #include <cstdio>
@@ -21,15 +22,6 @@ namespace {
 constexpr std::size_t kMaxPurgeKeys = 10000;
 /// Keys named in an audit line; the rest are counted.
 constexpr std::size_t kAuditedKeys = 20;
-
-std::string_view trimSpaces(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
 
 /// True when an If-Match value (a list of entity tags, or `*`) names `etag`
 /// (quoted). A weak tag (`W/"..."`) and a bare unquoted one are accepted too:

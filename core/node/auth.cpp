@@ -1,5 +1,7 @@
 #include "node/auth.h"
 
+#include "util/text.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -60,11 +62,7 @@ std::string_view bearerToken(const std::string* authorization)
             return {};
     }
     value.remove_prefix(scheme.size());
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
-    return value;
+    return trimSpaces(value);
 }
 
 Result<std::string> generateToken()

@@ -95,18 +95,27 @@ void NodeService::countRead(const ReadResult& result)
     ++m_counters.reads[who][freshness];
 }
 
-void NodeService::readItem(const Route& route, Respond respond)
+std::optional<std::pair<NamespaceId, ResourceId>> NodeService::startItemCall(const Route& route,
+                                                                             Respond& respond)
 {
     ItemAddress address = resolveItem(route);
     if (address.error) {
         respond(std::move(*address.error));
-        return;
+        return std::nullopt;
     }
     ++m_counters.dataRequests;
-    const ResourceId rid = m_engine.keys().intern(address.id);
+    return std::pair{address.ns, m_engine.keys().intern(address.id)};
+}
+
+void NodeService::readItem(const Route& route, Respond respond)
+{
+    const auto item = startItemCall(route, respond);
+    if (!item)
+        return;
+    const auto [ns, rid] = *item;
     // The callback may run within read() (a cache hit) or later, when the
     // origin answers; either way on this thread.
-    m_engine.read(address.ns, rid, [this, respond = std::move(respond)](const ReadResult& result) {
+    m_engine.read(ns, rid, [this, respond = std::move(respond)](const ReadResult& result) {
         // Counted like the engine's served-by: a 404 was answered by the origin.
         countRead(result);
         respond(readResponse(result));
@@ -115,17 +124,14 @@ void NodeService::readItem(const Route& route, Respond respond)
 
 void NodeService::writeItem(const Route& route, HttpRequest& request, Respond respond)
 {
-    ItemAddress address = resolveItem(route);
-    if (address.error) {
-        respond(std::move(*address.error));
+    const auto item = startItemCall(route, respond);
+    if (!item)
         return;
-    }
-    ++m_counters.dataRequests;
+    const auto [ns, rid] = *item;
     Entry entry;
     entry.size = static_cast<std::uint32_t>(request.body.size());
     entry.body = std::make_shared<const std::string>(std::move(request.body));
-    const ResourceId rid = m_engine.keys().intern(address.id);
-    m_engine.write(address.ns, rid, std::move(entry),
+    m_engine.write(ns, rid, std::move(entry),
                    [respond = std::move(respond)](const WriteResult& result) {
                        respond(writeResponse(result, "stored"));
                    });
@@ -133,14 +139,11 @@ void NodeService::writeItem(const Route& route, HttpRequest& request, Respond re
 
 void NodeService::deleteItem(const Route& route, Respond respond)
 {
-    ItemAddress address = resolveItem(route);
-    if (address.error) {
-        respond(std::move(*address.error));
+    const auto item = startItemCall(route, respond);
+    if (!item)
         return;
-    }
-    ++m_counters.dataRequests;
-    const ResourceId rid = m_engine.keys().intern(address.id);
-    m_engine.remove(address.ns, rid, [respond = std::move(respond)](const WriteResult& result) {
+    const auto [ns, rid] = *item;
+    m_engine.remove(ns, rid, [respond = std::move(respond)](const WriteResult& result) {
         respond(writeResponse(result, "deleted"));
     });
 }

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace fallback::node {
@@ -84,6 +85,10 @@ private:
     ItemAddress resolveItem(const Route& route) const;
 
     // data plane (dataroutes.cpp)
+    /// Resolves an item call's address and counts the request; on a bad
+    /// address answers it through `respond` and returns nothing.
+    std::optional<std::pair<NamespaceId, ResourceId>> startItemCall(const Route& route,
+                                                                    Respond& respond);
     HeadVerdict inspectItem(const Route& route, const HttpRequest& request);
     void readItem(const Route& route, Respond respond);
     void writeItem(const Route& route, HttpRequest& request, Respond respond);

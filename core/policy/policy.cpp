@@ -48,4 +48,16 @@ NamespacePolicy Policy::fromDefaults(std::string name) const
     return ns;
 }
 
+int changedNamespaces(const Policy& before, const Policy& after)
+{
+    int changes = 0;
+    for (const NamespacePolicy& ns : after.namespaces) {
+        const NamespacePolicy* old = before.find(ns.name);
+        changes += !old || !(*old == ns);
+    }
+    for (const NamespacePolicy& ns : before.namespaces)
+        changes += after.find(ns.name) == nullptr;
+    return changes;
+}
+
 } // namespace fallback

@@ -55,4 +55,7 @@ struct Policy {
     bool operator==(const Policy&) const = default;
 };
 
+/// How many namespaces differ between two policies: changed, added or removed.
+int changedNamespaces(const Policy& before, const Policy& after);
+
 } // namespace fallback

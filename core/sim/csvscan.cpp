@@ -7,15 +7,6 @@
 
 namespace fallback::csv {
 
-std::string_view trimSpaces(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
 TimeParse parseTimeSlow(std::string_view field, Micros& time)
 {
     const std::string_view text = trimSpaces(field);

@@ -5,6 +5,7 @@
 // are inline here so that they are inlined into TraceReader::next() as
 // before; the rare paths live in csvscan.cpp.
 
+#include "util/text.h"
 #include "util/units.h"
 
 #include <algorithm>
@@ -95,9 +96,9 @@ inline std::uint64_t firstBytes(std::size_t n)
     return true;
 }
 
-/// `text` without the spaces and tabs around it. Only on rare paths: not
-/// inline, as before the split (GCC kept it out of TraceReader::next()).
-std::string_view trimSpaces(std::string_view text);
+/// Spaces and tabs around a field (util/text.h; not inline, so it stays out
+/// of TraceReader::next()).
+using fallback::trimSpaces;
 
 /// Times that are not plain `digits[.digits]`: exponents, more than 6
 /// decimals (rounded to the microsecond), spaces, signs.

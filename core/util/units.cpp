@@ -1,5 +1,7 @@
 #include "util/units.h"
 
+#include "util/text.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -76,15 +78,6 @@ std::optional<std::uint64_t> scale(const Decimal& d, std::uint64_t unit, std::ui
     return base + extra;
 }
 
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
 std::optional<Micros> durationUnit(std::string_view unit)
 {
     if (unit == "us")
@@ -131,7 +124,7 @@ std::optional<std::uint64_t> sizeUnit(std::string_view unit)
 
 std::optional<Micros> parseDuration(std::string_view text)
 {
-    text = trim(text);
+    text = trimSpaces(text);
     if (text.empty())
         return std::nullopt;
     constexpr auto kLimit = static_cast<std::uint64_t>(std::numeric_limits<Micros>::max());
@@ -178,7 +171,7 @@ std::optional<Micros> parseDuration(std::string_view text)
 
 std::optional<std::uint64_t> parseSize(std::string_view text)
 {
-    text = trim(text);
+    text = trimSpaces(text);
     std::string_view rest = text;
     auto number = takeDecimal(rest);
     if (!number)
@@ -196,12 +189,12 @@ std::optional<std::uint64_t> parseSize(std::string_view text)
 
 std::optional<double> parseRate(std::string_view text)
 {
-    text = trim(text);
+    text = trimSpaces(text);
     const std::size_t slash = text.find('/');
     if (slash == std::string_view::npos)
         return std::nullopt;
-    std::string_view numberText = trim(text.substr(0, slash));
-    const std::string_view per = trim(text.substr(slash + 1));
+    std::string_view numberText = trimSpaces(text.substr(0, slash));
+    const std::string_view per = trimSpaces(text.substr(slash + 1));
     double divisor = 0.0;
     if (per == "s")
         divisor = 1.0;

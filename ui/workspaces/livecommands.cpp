@@ -59,14 +59,7 @@ void LiveWorkspace::applyPolicy(const Policy& policy)
         return emit policyApplied(false, tr("The live policy of %1 has not been read yet: apply "
                                             "again once it is connected.")
                                              .arg(name()));
-    const Policy& before = *m_policy;
-    int changes = 0;
-    for (const NamespacePolicy& ns : policy.namespaces) {
-        const NamespacePolicy* old = before.find(ns.name);
-        changes += !old || !(*old == ns);
-    }
-    for (const NamespacePolicy& ns : before.namespaces)
-        changes += policy.find(ns.name) == nullptr;
+    const int changes = changedNamespaces(*m_policy, policy);
     const QString summary = QStringLiteral("applied: %1 namespace(s) changed").arg(changes);
     std::string body = live::policyToJson(policy).dump();
     // If-Match the policy the edits were made against: a policy changed

@@ -281,13 +281,7 @@ void SimulationRunner::applyPolicy(const Policy& policy)
         return;
     }
     m_scenario.policy = policy;
-    int changes = 0;
-    for (const NamespacePolicy& ns : policy.namespaces) {
-        const NamespacePolicy* old = before.find(ns.name);
-        changes += !old || !(*old == ns);
-    }
-    for (const NamespacePolicy& ns : before.namespaces)
-        changes += policy.find(ns.name) == nullptr;
+    const int changes = changedNamespaces(before, policy);
     const QString result = QStringLiteral("applied: %1 namespace(s) changed").arg(changes);
     emit policyApplied(true, result);
     emit activityDone(QStringLiteral("policy"), QStringLiteral("policy"), result, true);

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <string_view>
+
+namespace fallback {
+
+/// `text` without the spaces and tabs around it (no other white space: a
+/// line break inside a value is the caller's to refuse). Not inline: it is
+/// on rare paths only and stays out of hot loops such as the trace reader's.
+std::string_view trimSpaces(std::string_view text);
+
+} // namespace fallback
