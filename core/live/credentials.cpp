@@ -1,5 +1,7 @@
 #include "live/credentials.h"
 
+#include "util/text.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -23,16 +25,6 @@ std::string_view trimmed(std::string_view text)
     while (!text.empty() && space(text.back()))
         text.remove_suffix(1);
     return text;
-}
-
-bool hasControlCharacter(std::string_view text)
-{
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f)
-            return true;
-    }
-    return false;
 }
 
 std::string expandHome(const std::string& path)

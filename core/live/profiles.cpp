@@ -2,6 +2,7 @@
 
 #include "policy/yamlsupport.h"
 #include "util/suggest.h"
+#include "util/text.h"
 
 #include <unordered_map>
 
@@ -16,16 +17,6 @@ constexpr std::string_view kProfileRequired[] = {"name", "url"};
 constexpr std::string_view kKinds[] = {"fallback-node"};
 constexpr Micros kMinPollInterval = 100 * kMicrosPerMilli;
 constexpr std::size_t kMaxNameLength = 100;
-
-bool hasControlCharacter(std::string_view text)
-{
-    for (char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f)
-            return true;
-    }
-    return false;
-}
 
 bool isEnvName(std::string_view name)
 {

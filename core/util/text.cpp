@@ -11,4 +11,14 @@ std::string_view trimSpaces(std::string_view text)
     return text;
 }
 
+bool hasControlCharacter(std::string_view text)
+{
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f)
+            return true;
+    }
+    return false;
+}
+
 } // namespace fallback

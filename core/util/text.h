@@ -9,4 +9,8 @@ namespace fallback {
 /// on rare paths only and stays out of hot loops such as the trace reader's.
 std::string_view trimSpaces(std::string_view text);
 
+/// True when `text` holds a C0 control byte or DEL (tabs and line breaks
+/// included): such values are refused in names, ids and tokens.
+bool hasControlCharacter(std::string_view text);
+
 } // namespace fallback
