@@ -61,13 +61,6 @@ std::size_t connectionBudget(std::size_t wanted)
 
 constexpr auto kDrainPoll = std::chrono::milliseconds(20);
 
-Micros wallNow()
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 /// Everything a running node owns, in construction order: the io_context
 /// first (destroyed last, after every socket and timer), the engine before
 /// the service and the server that call it. Lives on the thread that calls
@@ -150,7 +143,7 @@ private:
     {
         // At each second's start (plus a little), so the finished second is
         // closed promptly for pollers asking for `series_after`.
-        const Micros now = wallNow();
+        const Micros now = m_scheduler.now();
         const Micros wait = kMicrosPerSecond - now % kMicrosPerSecond + 5 * kMicrosPerMilli;
         m_tick.expires_after(std::chrono::microseconds(wait));
         m_tick.async_wait([this](const boost::system::error_code& ec) {
@@ -262,7 +255,7 @@ void warnIfShared(const std::string& path)
 void logLine(const std::string& message)
 {
     static std::mutex mutex;
-    const std::string line = "fallback-node: " + isoTime(wallNow()) + " " + message + "\n";
+    const std::string line = "fallback-node: " + isoTime(RealScheduler::wallClockNow()) + " " + message + "\n";
     const std::lock_guard<std::mutex> lock(mutex);
     // One write per line, unbuffered: lines from the origin's worker thread
     // never interleave with ours.

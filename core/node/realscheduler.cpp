@@ -10,7 +10,7 @@
 
 namespace fallback::node {
 
-Micros RealScheduler::now() const
+Micros RealScheduler::wallClockNow()
 {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())

@@ -25,7 +25,10 @@ public:
     /// The engine is built after its scheduler: set it before the first wait.
     void setEngine(Engine* engine) { m_engine = engine; }
 
-    Micros now() const override;
+    /// The clock now() reads, for code without a scheduler (log lines).
+    static Micros wallClockNow();
+
+    Micros now() const override { return wallClockNow(); }
     bool suspendAfterCall(OpToken op, Micros latency) override;
     void wakeAfter(OpToken op, Micros delay) override;
     /// Timers armed and not yet fired.
