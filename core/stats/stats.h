@@ -27,6 +27,12 @@ struct TierCounters {
         lookups += o.lookups, hits += o.hits, staleHits += o.staleHits, misses += o.misses,
             errors += o.errors;
     }
+    /// What was counted since `earlier` (a copy of these counters then).
+    TierCounters minus(const TierCounters& earlier) const
+    {
+        return {lookups - earlier.lookups, hits - earlier.hits, staleHits - earlier.staleHits,
+                misses - earlier.misses, errors - earlier.errors};
+    }
     bool operator==(const TierCounters&) const = default;
 };
 
@@ -51,6 +57,8 @@ struct RequestCounters {
     std::uint64_t bumps = 0;
 
     void merge(const RequestCounters& o);
+    /// What was counted since `earlier` (a copy of these counters then).
+    RequestCounters minus(const RequestCounters& earlier) const;
     bool operator==(const RequestCounters&) const = default;
 };
 

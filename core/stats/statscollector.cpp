@@ -4,27 +4,46 @@
 
 namespace fallback {
 
+namespace {
+/// Applies `op(mine, theirs)` to every counter of two RequestCounters: one
+/// list of the fields for merge() and minus().
+template <typename Op>
+void eachCounter(RequestCounters& a, const RequestCounters& b, Op op)
+{
+    op(a.requests, b.requests);
+    for (std::size_t i = 0; i < a.servedBy.size(); ++i)
+        op(a.servedBy[i], b.servedBy[i]);
+    for (std::size_t i = 0; i < a.freshness.size(); ++i)
+        op(a.freshness[i], b.freshness[i]);
+    op(a.staleServed, b.staleServed);
+    op(a.originFetches, b.originFetches);
+    op(a.coalesced, b.coalesced);
+    op(a.revalidations, b.revalidations);
+    op(a.failed, b.failed);
+    op(a.writes, b.writes);
+    op(a.writeFailures, b.writeFailures);
+    op(a.tooLarge, b.tooLarge);
+    op(a.kvQueued, b.kvQueued);
+    op(a.kvRetries, b.kvRetries);
+    op(a.kvSuperseded, b.kvSuperseded);
+    op(a.purges, b.purges);
+    op(a.purgedEntries, b.purgedEntries);
+    op(a.bumps, b.bumps);
+}
+// A new counter must be added to eachCounter() above, or merge() and minus() skip it.
+static_assert(sizeof(RequestCounters) == 23 * sizeof(std::uint64_t));
+} // namespace
+
 void RequestCounters::merge(const RequestCounters& o)
 {
-    requests += o.requests;
-    for (std::size_t i = 0; i < servedBy.size(); ++i)
-        servedBy[i] += o.servedBy[i];
-    for (std::size_t i = 0; i < freshness.size(); ++i)
-        freshness[i] += o.freshness[i];
-    staleServed += o.staleServed;
-    originFetches += o.originFetches;
-    coalesced += o.coalesced;
-    revalidations += o.revalidations;
-    failed += o.failed;
-    writes += o.writes;
-    writeFailures += o.writeFailures;
-    tooLarge += o.tooLarge;
-    kvQueued += o.kvQueued;
-    kvRetries += o.kvRetries;
-    kvSuperseded += o.kvSuperseded;
-    purges += o.purges;
-    purgedEntries += o.purgedEntries;
-    bumps += o.bumps;
+    eachCounter(*this, o, [](std::uint64_t& mine, std::uint64_t theirs) { mine += theirs; });
+}
+
+RequestCounters RequestCounters::minus(const RequestCounters& earlier) const
+{
+    RequestCounters result = *this;
+    eachCounter(result, earlier, [](std::uint64_t& mine, std::uint64_t theirs) { mine -= theirs; });
+    return result;
 }
 
 StatsCollector::StatsCollector(std::size_t seriesCapacity) : m_seriesCapacity(seriesCapacity) {}
@@ -44,8 +63,7 @@ void StatsCollector::readDone(Micros now, NamespaceId ns, ServedBy who, Freshnes
     Bucket& bucket = current(now);
     const auto value = static_cast<std::uint64_t>(latency < 0 ? 0 : latency);
     const bool stale = who != ServedBy::Failed && freshness == Freshness::Stale;
-    for (RequestCounters* c :
-         {&m_requests, &m_namespaces[ns].requests, &bucket.point.requests}) {
+    for (RequestCounters* c : {&m_requests, &m_namespaces[ns].requests}) {
         ++c->requests;
         ++c->servedBy[static_cast<int>(who)];
         if (who == ServedBy::Failed) {
@@ -56,7 +74,6 @@ void StatsCollector::readDone(Micros now, NamespaceId ns, ServedBy who, Freshnes
                 ++c->staleServed;
         }
     }
-    m_latency.record(value);
     m_namespaces[ns].latency.record(value);
     bucket.latency.record(value);
 }
@@ -66,12 +83,16 @@ void StatsCollector::roll(std::int64_t second)
     if (m_bucket.active) {
         SeriesPoint& point = m_bucket.point;
         for (int t = 0; t < kTierCount; ++t) {
+            point.tiers[t] = m_tiers[t].minus(m_tiersAtOpen[t]);
             point.tierP50Ms[t] = float(double(m_bucket.tierLatency[t].quantile(0.50)) / 1000.0);
             point.tierP99Ms[t] = float(double(m_bucket.tierLatency[t].quantile(0.99)) / 1000.0);
+            m_tierLatency[t].merge(m_bucket.tierLatency[t]);
             m_bucket.tierLatency[t].reset();
         }
+        point.requests = m_requests.minus(m_requestsAtOpen);
         point.p50Ms = float(double(m_bucket.latency.quantile(0.50)) / 1000.0);
         point.p99Ms = float(double(m_bucket.latency.quantile(0.99)) / 1000.0);
+        m_latency.merge(m_bucket.latency);
         m_bucket.latency.reset();
         m_series.push_back(point);
         while (m_series.size() > m_seriesCapacity)
@@ -80,6 +101,8 @@ void StatsCollector::roll(std::int64_t second)
     m_bucket.point = SeriesPoint{};
     m_bucket.point.second = second;
     m_bucket.active = true;
+    m_tiersAtOpen = m_tiers;
+    m_requestsAtOpen = m_requests;
 }
 
 void StatsCollector::flush()
@@ -96,6 +119,10 @@ EngineStats StatsCollector::snapshot(std::int64_t seriesAfter) const
     stats.tiers = m_tiers;
     stats.tierLatency = m_tierLatency;
     stats.latency = m_latency;
+    // The open second's latencies are not in the totals yet.
+    for (int t = 0; t < kTierCount; ++t)
+        stats.tierLatency[t].merge(m_bucket.tierLatency[t]);
+    stats.latency.merge(m_bucket.latency);
     stats.requests = m_requests;
     stats.namespaces = m_namespaces;
     if (seriesAfter < 0) {
