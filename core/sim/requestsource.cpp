@@ -174,21 +174,28 @@ void PrefetchSource::produce()
     }
 }
 
+std::span<const SimRequest> PrefetchSource::nextBatch()
+{
+    if (m_ended)
+        return {};
+    std::unique_lock lock(m_mutex);
+    if (m_current.requests.capacity() > 0)
+        m_free.push_back(std::move(m_current)); // consumed: the producer may refill it
+    m_changed.notify_all();
+    m_changed.wait(lock, [&] { return !m_full.empty(); });
+    m_current = std::move(m_full.front());
+    m_full.pop_front();
+    if (m_current.last)
+        m_ended = true; // the producer is done: its error is now safe to read
+    return m_current.requests;
+}
+
 bool PrefetchSource::next(SimRequest& request)
 {
     while (m_position >= m_current.requests.size()) {
-        if (m_ended)
-            return false;
-        std::unique_lock lock(m_mutex);
-        if (m_current.requests.capacity() > 0)
-            m_free.push_back(std::move(m_current));
-        m_changed.notify_all();
-        m_changed.wait(lock, [&] { return !m_full.empty(); });
-        m_current = std::move(m_full.front());
-        m_full.pop_front();
         m_position = 0;
-        if (m_current.last)
-            m_ended = true; // the producer is done: its error is now safe to read
+        if (nextBatch().empty())
+            return false;
     }
     request = m_current.requests[m_position++];
     return true;

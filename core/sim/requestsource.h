@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <string>
 #include <utility>
@@ -93,6 +94,10 @@ public:
     PrefetchSource(std::unique_ptr<RequestSource> inner, std::mutex* keysMutex);
     ~PrefetchSource() override;
     bool next(SimRequest& request) override;
+    /// The next batch of requests, in order; empty at the end. Valid until
+    /// the next call (the simulator reads requests in place, and looks a few
+    /// ahead within the batch). Do not mix with next().
+    std::span<const SimRequest> nextBatch();
     double progress() const override;
     /// The inner source's problem, once the consumer has reached its end.
     const Diagnostic* error() const override;

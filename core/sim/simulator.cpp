@@ -164,6 +164,15 @@ void Simulator::wakeAfter(OpToken op, Micros delay)
     m_queue.push(m_now + std::max<Micros>(delay, 0), SimEventKind::EngineOp, op);
 }
 
+void Simulator::prefetchFor(const SimRequest& request)
+{
+    if (request.op != TraceOp::Get)
+        return;
+    m_engine->prefetch(request.ns, request.rid);
+    if (m_origin && request.size != 0)
+        m_origin->prefetchObjectSize(request.ns, request.rid);
+}
+
 bool Simulator::pullArrival()
 {
     if (m_haveNext)
@@ -174,24 +183,20 @@ bool Simulator::pullArrival()
         m_sourceDone = true;
         return false;
     }
-    while (m_aheadCount < kLookahead && !m_sourceEnded) {
-        SimRequest& slot = m_ahead[(m_aheadHead + m_aheadCount) % kLookahead];
-        if (!m_source->next(slot)) {
-            m_sourceEnded = true;
-            break;
+    if (m_batchPos == m_batch.size()) {
+        m_batch = m_source->nextBatch();
+        m_batchPos = 0;
+        if (m_batch.empty()) {
+            m_sourceDone = true;
+            return false;
         }
-        ++m_aheadCount;
-        if (slot.op == TraceOp::Get)
-            m_engine->prefetch(slot.ns, slot.rid);
+        for (std::size_t i = 0; i < kLookahead && i < m_batch.size(); ++i)
+            prefetchFor(m_batch[i]);
     }
-    if (m_aheadCount == 0) {
-        m_sourceDone = true;
-        return false;
-    }
-    m_next = m_ahead[m_aheadHead];
-    m_aheadHead = (m_aheadHead + 1) % kLookahead;
-    --m_aheadCount;
-    if (m_scenario.duration && m_next.time >= *m_scenario.duration) {
+    if (m_batchPos + kLookahead < m_batch.size())
+        prefetchFor(m_batch[m_batchPos + kLookahead]);
+    m_next = &m_batch[m_batchPos++];
+    if (m_scenario.duration && m_next->time >= *m_scenario.duration) {
         m_sourceDone = true;
         return false;
     }
@@ -205,7 +210,7 @@ void Simulator::issue(const SimRequest& request)
     switch (request.op) {
     case TraceOp::Get:
         if (m_origin && request.size != 0)
-            m_origin->setObjectSize(request.ns, request.rid, request.size);
+            m_origin->noteObjectSize(request.ns, request.rid, request.size);
         m_engine->read(request.ns, request.rid);
         break;
     case TraceOp::Set: {
@@ -236,7 +241,7 @@ Status Simulator::runUntil(Micros until)
             break;
         }
         const Micros eventTime = m_queue.empty() ? kNever : m_queue.top().time;
-        const Micros arrivalTime = haveArrival ? m_next.time : kNever;
+        const Micros arrivalTime = haveArrival ? m_next->time : kNever;
         const Micros next = std::min(eventTime, arrivalTime);
         if (next == kNever) {
             m_finished = true;
@@ -254,7 +259,7 @@ Status Simulator::runUntil(Micros until)
         } else {
             m_now = std::max(m_now, arrivalTime);
             m_haveNext = false;
-            issue(m_next);
+            issue(*m_next);
         }
     }
     if (m_finished)

@@ -75,6 +75,8 @@ private:
     void wakeAfter(OpToken op, Micros delay) override;
 
     bool pullArrival();
+    /// Starts loading what request `request` will touch first.
+    void prefetchFor(const SimRequest& request);
     void issue(const SimRequest& request);
     void handle(const SimEvent& event);
     void applyScenarioEvent(const ScenarioEvent& event, ResourceId resource);
@@ -87,7 +89,7 @@ private:
     std::unique_ptr<SimulatedTier> m_edgeCache, m_edgeKv, m_clientCache;
     std::unique_ptr<SimulatedOrigin> m_origin;
     std::unique_ptr<Engine> m_engine;
-    std::unique_ptr<RequestSource> m_source;
+    std::unique_ptr<PrefetchSource> m_source;
 
     EventObserver m_eventObserver;
     std::vector<ResourceId> m_eventResources;
@@ -97,15 +99,14 @@ private:
     Micros m_now = 0;
     std::uint64_t m_issued = 0;
     std::optional<std::uint64_t> m_requestLimit;
-    SimRequest m_next;
-    bool m_haveNext = false;
-    /// The next requests, pulled early so their cache entries are prefetched
-    /// while earlier requests run: hash-table look-ups are the hot path's
-    /// main cost, and they are cache misses.
+    /// The source's current batch, read in place. Requests kLookahead ahead
+    /// of the next one are prefetched while earlier ones run: hash-table
+    /// look-ups are the hot path's main cost, and they are cache misses.
     static constexpr std::size_t kLookahead = 16;
-    std::array<SimRequest, kLookahead> m_ahead{};
-    std::size_t m_aheadHead = 0, m_aheadCount = 0;
-    bool m_sourceEnded = false;
+    std::span<const SimRequest> m_batch;
+    std::size_t m_batchPos = 0;
+    const SimRequest* m_next = nullptr; ///< pulled, not yet issued
+    bool m_haveNext = false;
     bool m_sourceDone = false;
     bool m_started = false;
     bool m_finished = false;

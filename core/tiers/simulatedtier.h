@@ -95,6 +95,24 @@ public:
             sizes.resize(std::max<std::size_t>(rid + 1u, sizes.size() * 2), 0);
         sizes[rid] = size;
     }
+    /// setObjectSize() for every read of a workload: the same size mostly,
+    /// so the table is written only on a change (no dirty cache line).
+    void noteObjectSize(NamespaceId ns, ResourceId rid, std::uint32_t size)
+    {
+        if (ns < m_sizes.size() && rid < m_sizes[ns].size()) {
+            if (m_sizes[ns][rid] != size)
+                m_sizes[ns][rid] = size;
+            return;
+        }
+        setObjectSize(ns, rid, size);
+    }
+    /// A read of `rid` is coming (the simulator looks ahead): start loading
+    /// its size's cache line.
+    void prefetchObjectSize(NamespaceId ns, ResourceId rid) const
+    {
+        if (ns < m_sizes.size() && rid < m_sizes[ns].size())
+            __builtin_prefetch(&m_sizes[ns][rid]);
+    }
     std::uint32_t objectSize(NamespaceId ns, ResourceId rid) const;
 
     SimulatedBehaviour& behaviour() { return m_behaviour; }
