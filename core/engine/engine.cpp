@@ -142,16 +142,40 @@ void Engine::read(NamespaceId ns, ResourceId rid, ReadCallback done)
         }
         return;
     }
+    const StoredKey key = storedKey(ns, rid);
+    const Micros now = m_scheduler.now();
+    Tier* edge = m_tiers[tierIndex(TierId::EdgeCache)];
+    TierAnswer answer;
+    if (edge && !done) {
+        // A read nobody waits on (the simulator's): a fresh edge-cache hit,
+        // the common case, ends the read with no effect on any state. Count
+        // it now, with its latency, instead of taking an operation and
+        // parking it in the scheduler until the answer arrives. Same outcome.
+        const NamespacePolicy& policy = m_nsPolicy[ns];
+        answer = edge->get(key, now, policy.keepFor());
+        if (answer.status == TierStatus::Hit &&
+            now + answer.latency - answer.entry.storedAt <= policy.ttl) {
+            m_stats.tierLookup(now, ns, TierId::EdgeCache, LookupResult::Hit, answer.latency);
+            m_stats.readDone(now, ns, ServedBy::EdgeCache, Freshness::Fresh, answer.latency);
+            return;
+        }
+    }
     const std::uint32_t index = allocRead();
     // Field by field rather than `op = ReadOp{}`: this is the hot path, and
     // finishRead() already released what the previous read held.
     ReadOp& op = m_reads[index];
-    op.key = storedKey(ns, rid);
-    op.start = m_scheduler.now();
+    op.key = key;
+    op.start = now;
     op.hasStale = false;
     op.sawOutdated = false;
     op.active = true;
     op.done = std::move(done);
+    if (edge && !op.done) {
+        op.stage = TierId::EdgeCache; // asked above
+        op.pending = std::move(answer);
+        afterAsking(index);
+        return;
+    }
     askNextCache(index, 0);
 }
 
@@ -174,22 +198,15 @@ void Engine::askTier(std::uint32_t index, TierId tier, Micros keepFor)
     op.stage = tier;
     if (tier == TierId::EdgeKv)
         op.kvEpoch = m_purgeEpoch;
-    const Micros now = m_scheduler.now();
-    op.pending = m_tiers[tierIndex(tier)]->get(op.key, now, keepFor);
-    const TierAnswer& answer = op.pending;
-    if (tier == TierId::EdgeCache && !op.done && answer.status == TierStatus::Hit &&
-        now + answer.latency - answer.entry.storedAt <= m_nsPolicy[op.key.ns].ttl) {
-        // A fresh edge-cache hit that nobody waits on (a simulated read) ends
-        // the read with no effect on any state: count it now, with its
-        // latency, instead of parking it in the scheduler until the answer
-        // arrives. Same outcome; the hot path of a simulation skips an event.
-        m_stats.tierLookup(now, op.key.ns, tier, LookupResult::Hit, answer.latency);
-        m_stats.readDone(now, op.key.ns, ServedBy::EdgeCache, Freshness::Fresh, answer.latency);
-        op.active = false;
-        m_freeReads.push_back(index);
-        return;
-    }
-    if (tier == TierId::EdgeCache && answer.status != TierStatus::Hit) {
+    op.pending = m_tiers[tierIndex(tier)]->get(op.key, m_scheduler.now(), keepFor);
+    afterAsking(index);
+}
+
+void Engine::afterAsking(std::uint32_t index)
+{
+    ReadOp& op = m_reads[index];
+    const TierId tier = op.stage;
+    if (tier == TierId::EdgeCache && op.pending.status != TierStatus::Hit) {
         // The KV is asked when this answer arrives: start loading its slot now.
         if (Tier* kv = m_tiers[tierIndex(TierId::EdgeKv)])
             kv->prefetch(op.key);
@@ -256,8 +273,8 @@ void Engine::goToOrigin(std::uint32_t index)
         return;
     }
     const StoredKey key = m_reads[index].key;
-    if (const auto it = m_fetchByKey.find(key); it != m_fetchByKey.end()) {
-        m_fetches[it->second].waiters.push_back(index);
+    if (const std::uint32_t* fetch = m_fetchByKey.find(key)) {
+        m_fetches[*fetch].waiters.push_back(index);
         m_stats.add(m_scheduler.now(), key.ns, &RequestCounters::coalesced);
         return;
     }
@@ -344,7 +361,7 @@ std::uint32_t Engine::startFetch(const StoredKey& key, bool revalidation)
     fetch.overtaken = false;
     fetch.waiters.clear();
     fetch.active = true;
-    m_fetchByKey.emplace(key, index);
+    *m_fetchByKey.tryEmplace(key).first = index;
     m_stats.add(fetch.start, key.ns, &RequestCounters::originFetches);
     if (revalidation)
         m_stats.add(fetch.start, key.ns, &RequestCounters::revalidations);
@@ -365,7 +382,7 @@ void Engine::startRevalidation(const StoredKey& key)
 {
     if (!m_tiers[tierIndex(TierId::Origin)])
         return;
-    if (m_fetchByKey.count(key)) {
+    if (m_fetchByKey.contains(key)) {
         m_stats.add(m_scheduler.now(), key.ns, &RequestCounters::coalesced);
         return;
     }

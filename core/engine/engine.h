@@ -6,6 +6,7 @@
 #include "policy/policy.h"
 #include "stats/statscollector.h"
 #include "tiers/tier.h"
+#include "util/flatmap.h"
 #include "util/result.h"
 
 #include <array>
@@ -158,6 +159,8 @@ private:
     // read path (engine.cpp)
     void askNextCache(std::uint32_t index, int fromTier);
     void askTier(std::uint32_t index, TierId tier, Micros keepFor);
+    /// After a read's tier call answered into op.pending: wait or go on.
+    void afterAsking(std::uint32_t index);
     void handleTierAnswer(std::uint32_t index);
     void handleClientAnswer(std::uint32_t index);
     void goToOrigin(std::uint32_t index);
@@ -203,7 +206,9 @@ private:
     std::vector<std::uint32_t> m_freeReads;
     std::deque<FetchOp> m_fetches;
     std::vector<std::uint32_t> m_freeFetches;
-    std::unordered_map<StoredKey, std::uint32_t, StoredKeyHash> m_fetchByKey;
+    /// In-flight origin fetches by key (single flight): looked up on every
+    /// cache miss, so a flat table rather than a node-based map.
+    FlatMap<StoredKey, std::uint32_t, StoredKeyHash> m_fetchByKey{kNoStoredKey};
     std::deque<WriteOp> m_writes;
     std::vector<std::uint32_t> m_freeWrites;
 

@@ -87,8 +87,8 @@ void Engine::resumeWrite(std::uint32_t index)
             ++m_purgeEpoch; // reads that saw the deleted copy must not put it back
         // A fetch of the key already on its way carries the value from
         // before this write: it may answer its readers but not back-fill.
-        if (const auto fetch = m_fetchByKey.find(op.key); fetch != m_fetchByKey.end())
-            m_fetches[fetch->second].overtaken = true;
+        if (const std::uint32_t* fetch = m_fetchByKey.find(op.key))
+            m_fetches[*fetch].overtaken = true;
         writeToKv(index);
         return;
     }
