@@ -11,9 +11,11 @@
 #include <cstdio>
 #include "benchutil.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <vector>
 
 
 int main(int argc, char** argv)
@@ -37,6 +39,7 @@ int main(int argc, char** argv)
         return 1;
     }
     double best = 0;
+    std::vector<double> rates;
     std::uint64_t requests = 0;
     RunSummary summary;
     for (int run = 0; run < repeat; ++run) {
@@ -52,6 +55,7 @@ int main(int argc, char** argv)
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         requests = simulator.requestsIssued();
         const double rate = double(requests) / seconds;
+        rates.push_back(rate);
         std::printf("run %d: %llu requests in %.3f s = %.2f M requests/s\n", run + 1,
                     static_cast<unsigned long long>(requests), seconds, rate / 1e6);
         if (rate > best) {
@@ -62,6 +66,10 @@ int main(int argc, char** argv)
     std::printf("workload: %s\n", tracePath.empty() ? "synthetic (scenario)" : tracePath.c_str());
     std::printf("requests: %llu\n", static_cast<unsigned long long>(requests));
     std::printf("best_requests_per_second: %.0f\n", best);
+    // The median too: on a shared machine the spread between runs is wide,
+    // and the best run alone hides it.
+    std::sort(rates.begin(), rates.end());
+    std::printf("median_requests_per_second: %.0f\n", rates[rates.size() / 2]);
     std::printf("peak_rss_mib: %.1f\n", fallback::bench::peakRssMiB());
     std::printf("edge_cache_hit_rate: %.4f\n", summary.stats.tiers[0].hitRate());
     std::printf("origin_fetches: %llu\n",

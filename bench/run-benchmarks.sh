@@ -16,7 +16,7 @@ ls -l "$work/trace.csv" | awk '{printf "trace bytes: %s\n", $5}'
 echo "== CSV parsing alone"
 "$build/bench/bench_tracereader" "$work/trace.csv"
 echo "== simulator: trace replay through four tiers (CSV parsing included)"
-"$build/bench/bench_simulate" bench/bench.scenario.yaml "$work/trace.csv"
+"$build/bench/bench_simulate" bench/bench.scenario.yaml "$work/trace.csv" --repeat 7
 echo "== simulator: synthetic workload through four tiers"
 "$build/bench/bench_simulate" bench/bench.scenario.yaml --repeat 1
 echo "== engine: in-memory hit path"
