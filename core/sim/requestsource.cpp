@@ -193,9 +193,9 @@ std::span<const SimRequest> PrefetchSource::nextBatch()
 bool PrefetchSource::next(SimRequest& request)
 {
     while (m_position >= m_current.requests.size()) {
-        m_position = 0;
         if (nextBatch().empty())
-            return false;
+            return false; // the end: m_current is left as it was, all read
+        m_position = 0;
     }
     request = m_current.requests[m_position++];
     return true;

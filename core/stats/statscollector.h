@@ -40,7 +40,8 @@ public:
         case LookupResult::Miss: ++total.misses, ++inNs.misses; break;
         case LookupResult::Error: ++total.errors, ++inNs.errors; break;
         }
-        bucket.tierLatency[tierIndex(tier)].record(static_cast<std::uint64_t>(latency < 0 ? 0 : latency));
+        const auto value = static_cast<std::uint64_t>(latency < 0 ? 0 : latency);
+        bucket.tierLatency[tierIndex(tier)].record(value);
     }
 
     void readDone(Micros now, NamespaceId ns, ServedBy who, Freshness freshness, Micros latency);

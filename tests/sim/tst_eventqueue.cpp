@@ -6,7 +6,6 @@
 #include "sim/eventqueue.h"
 
 #include <QtTest>
-
 #include <random>
 #include <set>
 #include <tuple>
@@ -71,18 +70,24 @@ private slots:
     void matchesReference_data()
     {
         QTest::addColumn<int>("seed");
-        QTest::addColumn<qint64>("maxDelay");  // µs ahead of the current time
-        QTest::addColumn<qint64>("quantum");   // times are multiples of it (ties)
-        QTest::addColumn<qint64>("maxGap");    // idle jumps of the clock
+        QTest::addColumn<qint64>("maxDelay"); // µs ahead of the current time
+        QTest::addColumn<qint64>("quantum");  // times are multiples of it (ties)
+        QTest::addColumn<qint64>("maxGap");   // idle jumps of the clock
         QTest::addColumn<bool>("negativeStart");
 
-        QTest::newRow("dense, within the ring") << 1 << qint64(20'000) << qint64(1) << qint64(0) << false;
+        QTest::newRow("dense, within the ring")
+            << 1 << qint64(20'000) << qint64(1) << qint64(0) << false;
         QTest::newRow("many ties") << 2 << qint64(5'000) << qint64(1'000) << qint64(0) << false;
-        QTest::newRow("origin-like delays") << 3 << qint64(900'000) << qint64(1) << qint64(0) << false;
-        QTest::newRow("beyond the ring") << 4 << qint64(30'000'000) << qint64(1) << qint64(0) << false;
-        QTest::newRow("idle gaps") << 5 << qint64(50'000) << qint64(1) << qint64(120'000'000) << false;
-        QTest::newRow("ties beyond the ring") << 6 << qint64(10'000'000) << qint64(2'500'000) << qint64(0) << false;
-        QTest::newRow("negative times") << 7 << qint64(2'000'000) << qint64(1) << qint64(10'000'000) << true;
+        QTest::newRow("origin-like delays")
+            << 3 << qint64(900'000) << qint64(1) << qint64(0) << false;
+        QTest::newRow("beyond the ring")
+            << 4 << qint64(30'000'000) << qint64(1) << qint64(0) << false;
+        QTest::newRow("idle gaps")
+            << 5 << qint64(50'000) << qint64(1) << qint64(120'000'000) << false;
+        QTest::newRow("ties beyond the ring")
+            << 6 << qint64(10'000'000) << qint64(2'500'000) << qint64(0) << false;
+        QTest::newRow("negative times")
+            << 7 << qint64(2'000'000) << qint64(1) << qint64(10'000'000) << true;
     }
 
     void matchesReference()
