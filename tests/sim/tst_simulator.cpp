@@ -165,6 +165,7 @@ private slots:
     void badTraceRowStopsTheRun_data();
     void badTraceRowStopsTheRun();
     void missingTraceFails();
+    void prefetchSourceEndsOnce();
 };
 
 void TestSimulator::sameSeedSameCounters()
@@ -499,6 +500,48 @@ void TestSimulator::missingTraceFails()
              status.error().message.c_str());
     QVERIFY(!simulator.run().ok());
     QCOMPARE(simulator.requestsIssued(), 0u);
+}
+
+void TestSimulator::prefetchSourceEndsOnce()
+{
+    // A trace spanning several of the prefetch thread's batches comes out
+    // whole and in order, one request at a time or a batch at a time, and
+    // the end stays the end however often it is asked for.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QByteArray csv = "time,namespace,id\n";
+    const int rows = 10000;
+    for (int i = 0; i < rows; ++i)
+        csv += QByteArray::number(i) + ",product,item-" + QByteArray::number(i) + '\n';
+    const QString path = writeFile(dir, QStringLiteral("rows.csv"), csv);
+    QVERIFY(!path.isEmpty());
+    const Scenario scenario = lruScenario(40, 0.8, 300, 0);
+
+    KeySpace keys;
+    PrefetchSource one(std::make_unique<TraceSource>(path.toStdString(), "rows.csv", keys,
+                                                     scenario.policy),
+                       &keys.mutex());
+    SimRequest request;
+    for (int i = 0; i < rows; ++i) {
+        QVERIFY(one.next(request));
+        QCOMPARE(request.time, Micros(i) * kMicrosPerSecond);
+    }
+    QVERIFY(!one.next(request));
+    QVERIFY(!one.next(request));
+    QVERIFY(one.error() == nullptr);
+
+    KeySpace otherKeys;
+    PrefetchSource batches(std::make_unique<TraceSource>(path.toStdString(), "rows.csv",
+                                                         otherKeys, scenario.policy),
+                           &otherKeys.mutex());
+    int seen = 0;
+    for (std::span<const SimRequest> batch = batches.nextBatch(); !batch.empty();
+         batch = batches.nextBatch()) {
+        for (const SimRequest& r : batch)
+            QCOMPARE(r.time, Micros(seen++) * kMicrosPerSecond);
+    }
+    QCOMPARE(seen, rows);
+    QVERIFY(batches.nextBatch().empty());
 }
 
 QTEST_APPLESS_MAIN(TestSimulator)
