@@ -27,17 +27,6 @@ constexpr const char* kAdminToken = "live-admin-token-93c1";
 const QString kNode = QStringLiteral(FALLBACK_BINARY_DIR "/app/node/fallback-node");
 const QString kOrigin = QStringLiteral(FALLBACK_BINARY_DIR "/tests/tools/fallback-testorigin");
 
-QString writePath(const QString& path, const QByteArray& text)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        qFatal("cannot write fixture");
-    file.write(text);
-    file.close();
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    return path;
-}
-
 QByteArray readFile(const QString& path)
 {
     QFile file(path);
@@ -128,8 +117,9 @@ void TestFallbackctlLive::initTestCase()
     if (!QFileInfo::exists(kNode) || !QFileInfo::exists(kOrigin))
         QSKIP("fallback-node or fallback-testorigin is not built: build them to run these tests");
     QVERIFY(m_dir.isValid());
-    m_tokenFile = writePath(m_dir.filePath(QStringLiteral("admin.token")), QByteArray(kAdminToken) + "\n");
-    m_policyFile = writePath(m_dir.filePath(QStringLiteral("node.policy.yaml")), readFile(example("demo.policy.yaml")));
+    m_tokenFile = writeFile(m_dir, QStringLiteral("admin.token"), QByteArray(kAdminToken) + "\n");
+    m_policyFile = writeFile(m_dir, QStringLiteral("node.policy.yaml"),
+                             readFile(example("demo.policy.yaml")));
     QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("data")));
 
     QString why;
@@ -223,7 +213,7 @@ void TestFallbackctlLive::policyApply()
 
     QByteArray text = readFile(m_policyFile);
     text.replace("ttl: 300s", "ttl: 240s");
-    const QString changed = writePath(m_dir.filePath(QStringLiteral("changed.policy.yaml")), text);
+    const QString changed = writeFile(m_dir, QStringLiteral("changed.policy.yaml"), text);
     const Run apply = runFallbackctl(remote({QStringLiteral("policy"), QStringLiteral("apply"), changed}), env());
     QVERIFY2(apply.exitCode == 0, apply.err.constData());
     QVERIFY(apply.out.contains("product.ttl"));
@@ -244,13 +234,13 @@ void TestFallbackctlLive::policyApply()
     // A version moving back is refused by the node, whole.
     QByteArray back = text;
     back.replace("version: 3", "version: 2");
-    const QString backFile = writePath(m_dir.filePath(QStringLiteral("back.policy.yaml")), back);
+    const QString backFile = writeFile(m_dir, QStringLiteral("back.policy.yaml"), back);
     const Run refused = runFallbackctl(remote({QStringLiteral("policy"), QStringLiteral("apply"), backFile}), env());
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.err.contains("policy apply failed: "), refused.err.constData());
 
     // A local error never reaches the node.
-    const QString bad = writePath(m_dir.filePath(QStringLiteral("bad.policy.yaml")),
+    const QString bad = writeFile(m_dir, QStringLiteral("bad.policy.yaml"),
                                   "schema: 1\nnamespaces:\n  - name: product\n    ttl: soon\n");
     const Run invalid = runFallbackctl(remote({QStringLiteral("policy"), QStringLiteral("apply"), bad}), env());
     QCOMPARE(invalid.exitCode, 1);
@@ -302,7 +292,7 @@ void TestFallbackctlLive::bump()
 
 void TestFallbackctlLive::tokens()
 {
-    const QString wrong = writePath(m_dir.filePath(QStringLiteral("wrong.token")), "not-the-token\n");
+    const QString wrong = writeFile(m_dir, QStringLiteral("wrong.token"), "not-the-token\n");
     const Run refused = runFallbackctl({QStringLiteral("stats"), QStringLiteral("--url"), m_nodeUrl,
                                         QStringLiteral("--token-file"), wrong},
                                        env());
@@ -323,10 +313,10 @@ void TestFallbackctlLive::tokens()
 
 void TestFallbackctlLive::deploymentProfile()
 {
-    const QString profiles = writePath(m_dir.filePath(QStringLiteral("deployments.yaml")),
-                                       "schema: 1\ndeployments:\n  - name: local\n    url: " + m_nodeUrl.toUtf8()
-                                           + "\n    token: file:" + m_tokenFile.toUtf8()
-                                           + "\n    environment: development\n");
+    const QString profiles = writeFile(m_dir, QStringLiteral("deployments.yaml"),
+                                       "schema: 1\ndeployments:\n  - name: local\n    url: " +
+                                           m_nodeUrl.toUtf8() + "\n    token: file:" +
+                                           m_tokenFile.toUtf8() + "\n    environment: development\n");
     const Run run = runFallbackctl({QStringLiteral("policy"), QStringLiteral("get"), QStringLiteral("--deployment"),
                                     QStringLiteral("local"), QStringLiteral("--profiles"), profiles},
                                    env());
