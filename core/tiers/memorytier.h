@@ -64,6 +64,11 @@ public:
     /// Changes the capacity; evicts at once if the tier is now over it.
     void setCapacity(Capacity capacity) { m_store.setCapacity(capacity); }
 
+protected:
+    /// The contents, for a tier built on this one that adds its own rules.
+    MemoryStore& store() { return m_store; }
+    const MemoryStore& store() const { return m_store; }
+
 private:
     MemoryStore m_store;
 };

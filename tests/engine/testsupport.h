@@ -8,7 +8,7 @@
 #include "engine/keyspace.h"
 #include "engine/scheduler.h"
 #include "policy/policy.h"
-#include "tiers/memorystore.h"
+#include "tiers/memorytier.h"
 #include "tiers/tier.h"
 
 #include <QString>
@@ -123,16 +123,16 @@ private:
 };
 
 /// A tier whose next answers a test can force. The Store kind keeps entries
-/// in a MemoryStore (honouring keepFor like a real tier); the Origin kind
+/// in a MemoryTier (honouring keepFor like a real tier); the Origin kind
 /// answers any key with a new copy {storedAt = now + latency, size}, or the
 /// body and size last written to it, and Miss for deleted keys.
-class ScriptedTier final : public Tier {
+class ScriptedTier final : public MemoryTier {
 public:
     enum class Kind { Store, Origin };
 
     explicit ScriptedTier(Kind kind = Kind::Store, Capacity capacity = {},
                           EvictionKind eviction = EvictionKind::Lru)
-        : m_kind(kind), m_store(capacity, eviction)
+        : MemoryTier(capacity, eviction), m_kind(kind)
     {
     }
 
@@ -159,7 +159,7 @@ public:
         if (m_kind == Kind::Origin)
             m_origin[key] = entry;
         else
-            m_store.put(key, entry);
+            store().put(key, entry);
     }
 
     // --- counters -----------------------------------------------------------
@@ -169,7 +169,8 @@ public:
     int errorsAnswered = 0;
     std::vector<StoredKey> getKeys; ///< keys asked, in order
 
-    MemoryStore& store() { return m_store; }
+    /// The contents, changed by a test without a counted call.
+    using MemoryTier::store;
     /// Origin: what was last written to `key`, if anything.
     std::optional<Entry> written(const StoredKey& key) const
     {
@@ -200,10 +201,9 @@ public:
             return answer;
         }
         const Micros keep = m_honourKeepFor ? keepFor : std::numeric_limits<Micros>::max() / 4;
-        if (const Entry* entry = m_store.get(key, now, keep)) {
-            answer.status = TierStatus::Hit;
-            answer.entry = *entry;
-        }
+        const TierAnswer stored = MemoryTier::get(key, now, keep);
+        answer.status = stored.status;
+        answer.entry = stored.entry;
         return answer;
     }
 
@@ -217,7 +217,7 @@ public:
             m_origin[key] = entry;
             m_missing.erase(key);
         } else {
-            m_store.put(key, entry);
+            MemoryTier::put(key, entry, 0);
         }
         answer.status = TierStatus::Hit;
         return answer;
@@ -233,30 +233,16 @@ public:
             m_origin.erase(key);
             m_missing.insert(key);
         } else {
-            m_store.erase(key);
+            MemoryTier::erase(key, 0);
         }
         answer.status = TierStatus::Hit;
         return answer;
     }
 
-    std::size_t purge(const PurgeScope& scope) override { return m_store.purge(scope); }
-    std::size_t countMatching(const PurgeScope& scope) const override
-    {
-        return m_store.countMatching(scope);
-    }
     std::optional<Entry> peek(const StoredKey& key) const override
     {
-        if (m_kind == Kind::Origin)
-            return written(key);
-        if (const Entry* entry = m_store.peek(key))
-            return *entry;
-        return std::nullopt;
+        return m_kind == Kind::Origin ? written(key) : MemoryTier::peek(key);
     }
-    void forEachKey(const std::function<bool(const StoredKey&, const Entry&)>& visit) const override
-    {
-        m_store.forEach(visit);
-    }
-    TierUsage usage() const override { return m_store.usage(); }
 
 private:
     bool fault(TierAnswer& answer)
@@ -273,7 +259,6 @@ private:
     }
 
     Kind m_kind;
-    MemoryStore m_store;
     bool m_down = false;
     bool m_honourKeepFor = true;
     Micros m_latency = 0;
