@@ -84,7 +84,7 @@ public:
 
     // --- data path ----------------------------------------------------------
     /// Starts a read of `ns` + `rid`; `done` is called once, possibly from
-    /// within this call. `sizeHint` is passed to a simulated origin.
+    /// within this call.
     void read(NamespaceId ns, ResourceId rid, ReadCallback done = {});
     /// A read of `ns` + `rid` is coming soon: the caches may start loading
     /// where its entry lives (the simulator looks a few requests ahead).

@@ -92,10 +92,11 @@ private:
     std::unique_ptr<PrefetchSource> m_source;
 
     EventObserver m_eventObserver;
+    /// Per scenario event: the purged key's id, interned up front.
     std::vector<ResourceId> m_eventResources;
     /// Per tier and fault action: bumped whenever that fault is set, so the
     /// end of an earlier, shorter fault does not cancel a later one.
-    std::array<std::array<std::uint32_t, 8>, kTierCount> m_faultGeneration{}; ///< per event: the purged key's id, interned up front
+    std::array<std::array<std::uint32_t, 8>, kTierCount> m_faultGeneration{};
     Micros m_now = 0;
     std::uint64_t m_issued = 0;
     std::optional<std::uint64_t> m_requestLimit;
