@@ -8,10 +8,13 @@ MemoryStore::MemoryStore(Capacity capacity, EvictionKind eviction)
     : m_capacity(capacity), m_eviction(makeEvictionPolicy(eviction)), m_index(kNoStoredKey)
 {
     if (capacity.entries > 0 && capacity.entries < (1u << 24)) {
-        // A bounded store sizes its table once, at most half full: evictions
+        // A bounded store sizes its table once, at most 5/8 full: evictions
         // erase on every insert, and backward-shift erase walks the whole
-        // probe cluster, which stays short only at low load.
-        m_index.reserve(2 * capacity.entries + 1);
+        // probe cluster, which grows with the load. Not emptier than that:
+        // a smaller table stays in cache, which paid more than the shorter
+        // probes (the bench's 20k-entry edge cache: 1 MB instead of 2 MB,
+        // 2.5 % more instructions, 5-10 % faster in interleaved runs).
+        m_index.reserve(capacity.entries + capacity.entries / 4 + capacity.entries / 32 + 1);
         m_slotKeys.reserve(capacity.entries + 1);
     }
 }
