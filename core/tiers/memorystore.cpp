@@ -13,7 +13,7 @@ MemoryStore::MemoryStore(Capacity capacity, EvictionKind eviction)
         // probe cluster, which grows with the load. Not emptier than that:
         // a smaller table stays in cache, which paid more than the shorter
         // probes (the bench's 20k-entry edge cache: 1 MB instead of 2 MB,
-        // 2.5 % more instructions, 5-10 % faster in interleaved runs).
+        // 2.5 % more instructions, 4-10 % faster in interleaved runs).
         m_index.reserve(capacity.entries + capacity.entries / 4 + capacity.entries / 32 + 1);
         m_slotKeys.reserve(capacity.entries + 1);
     }
