@@ -37,6 +37,8 @@ awk -v before="$awk_before" -v after="$awk_after" \
   '/^median_requests_per_second/ {
      printf "simulator_over_awk: %.2f (median simulated requests per awk line, same minutes)\n",
             $2 * 2 / (before + after) }' "$work/simulate.txt"
+echo "== simulator: trace replay through one LRU cache and an instant origin (libCacheSim's set-up)"
+"$build/bench/bench_simulate" bench/lru.scenario.yaml "$work/trace.csv" --repeat 7
 echo "== simulator: synthetic workload through four tiers"
 "$build/bench/bench_simulate" bench/bench.scenario.yaml --repeat 1
 echo "== engine: in-memory hit path"

@@ -79,6 +79,16 @@ private slots:
         QCOMPARE(run.exitCode, 0);
     }
 
+    void lintBenchScenarios()
+    {
+        // bench/run-benchmarks.sh replays its trace through these.
+        const Run run = fallbackctl({QStringLiteral("lint"),
+                                     QStringLiteral(FALLBACK_BENCH_DIR "/bench.scenario.yaml"),
+                                     QStringLiteral(FALLBACK_BENCH_DIR "/lru.scenario.yaml")});
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+    }
+
     void lintReportsEveryProblemWithLocation()
     {
         QTemporaryDir dir;
