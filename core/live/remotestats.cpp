@@ -295,12 +295,13 @@ Result<RemoteStats> parseStats(const nlohmann::json& doc)
 
 Result<RemoteStats> parseStats(std::string_view text)
 {
-    // The JSON library reports a syntax error only by exception; catching it
-    // here keeps the boundary exception-free for callers.
+    // The JSON library reports a bad document only by exception: a syntax
+    // error (parse_error) or a number too big for a double (out_of_range
+    // 406). Catching their base here keeps the boundary exception-free.
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         std::string what = e.what();
         if (auto at = what.find("] "); at != std::string::npos)
             what = what.substr(at + 2);

@@ -34,14 +34,33 @@ std::string Diagnostic::format() const
     return out;
 }
 
+namespace {
+/// Messages quote the file's text, and a library (yaml-cpp) may quote a
+/// control byte raw: escape them, so that a diagnostic is always one line.
+std::string oneLine(std::string message)
+{
+    const auto isControl = [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    };
+    if (std::none_of(message.begin(), message.end(), isControl))
+        return message;
+    std::string out;
+    out.reserve(message.size() + 8);
+    for (char c : message)
+        appendEscaped(out, c);
+    return out;
+}
+} // namespace
+
 void Diagnostics::error(std::string file, int line, int column, std::string message)
 {
-    m_items.push_back({std::move(file), line, column, std::move(message), false});
+    m_items.push_back({std::move(file), line, column, oneLine(std::move(message)), false});
 }
 
 void Diagnostics::warning(std::string file, int line, int column, std::string message)
 {
-    m_items.push_back({std::move(file), line, column, std::move(message), true});
+    m_items.push_back({std::move(file), line, column, oneLine(std::move(message)), true});
 }
 
 void Diagnostics::append(const Diagnostics& other)

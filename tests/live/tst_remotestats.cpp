@@ -365,6 +365,11 @@ void TestRemoteStats::statsErrors_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("not json") << QStringLiteral("{\"requests\": ") << true << QStringLiteral("invalid_json")
                               << QStringLiteral("the stats are not valid JSON: ");
+    // A number too big for a double: the JSON library throws out_of_range,
+    // not parse_error (found by fuzzing; it used to end the process).
+    QTest::newRow("number overflow") << QStringLiteral("{\"requests\": 5E3333333}") << true
+                                     << QStringLiteral("invalid_json")
+                                     << QStringLiteral("the stats are not valid JSON: number overflow");
     QTest::newRow("not an object") << QStringLiteral("[1, 2]") << true << QStringLiteral("invalid_stats")
                                    << QStringLiteral("the stats are not a JSON object");
     QTest::newRow("missing requests") << QStringLiteral(R"({"requests": null})") << false

@@ -5,6 +5,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <string>
 
 using namespace fallback;
@@ -321,6 +322,9 @@ void TestPolicyLoader::neverCrashes_data()
     QTest::newRow("tagged values") << QByteArray("schema: !!str 1\nnamespaces: !!seq []\ndefaults: { ttl: !!binary AAAA }\n");
     QTest::newRow("huge numbers") << QByteArray("schema: 1e999\nnamespaces:\n  - { name: a, version: 1e999, ttl: 1e999 }\n");
     QTest::newRow("null keys") << QByteArray("~: 1\n? \n: 2\nschema: 1\nnamespaces: []\n");
+    // yaml-cpp quotes the offending byte raw in its message (found by fuzzing).
+    QTest::newRow("control byte escaped") << QByteArray("schema: 1\nnamespaces:\n  - name: \"a\\\x01\"\n");
+    QTest::newRow("nul before a line break") << QByteArray("schema: 1\nnamespaces:\n  - name: a\0\n", 35);
     QTest::newRow("many namespaces") << [] {
         QByteArray yaml("schema: 1\nnamespaces:\n");
         for (int i = 0; i < 5000; ++i)
@@ -334,13 +338,18 @@ void TestPolicyLoader::neverCrashes()
     QFETCH(QByteArray, yaml);
     const Loaded<Policy> loaded = parsePolicyYaml(std::string(yaml.constData(), std::size_t(yaml.size())), "p.yaml");
     // Whatever happened, the result is consistent: a value exactly when
-    // there is no error, and every diagnostic names the file.
+    // there is no error, and every diagnostic names the file and is one
+    // printable line (control bytes escaped).
     QCOMPARE(loaded.ok(), !loaded.diagnostics.hasErrors());
     for (const Diagnostic& d : loaded.diagnostics.items()) {
         QCOMPARE(q(d.file), QStringLiteral("p.yaml"));
         QVERIFY(d.line >= 1);
         QVERIFY(d.column >= 1);
         QVERIFY(!d.message.empty());
+        const bool printable = std::none_of(d.message.begin(), d.message.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+        });
+        QVERIFY2(printable, d.format().c_str());
     }
 }
 
