@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(policy scenario trace profiles remotestats keys)
+[[ ${#targets[@]} -gt 0 ]] || targets=(policy scenario trace profiles remotestats keys node)
 
 cmake --preset fuzz > /dev/null
 cmake --build --preset fuzz
@@ -17,7 +17,8 @@ cmake --build --preset fuzz
 # Seeds per target: the files of that format the project already has.
 # seeds/node.stats.json is a node's /stats document for the demo's first 3000
 # requests (two series points kept); seeds/demo.policy.json is the demo policy
-# as a node serves it.
+# as a node serves it; seeds/walkthrough.requests is one call to each node
+# route (see fuzz_node.cpp for the framing).
 seeds() {
   case $1 in
     policy) ls resources/examples/*.policy.yaml tests/fixtures/*/*.policy.yaml bench/*.policy.yaml ;;
@@ -26,6 +27,7 @@ seeds() {
     profiles) ls resources/examples/deployments.yaml tests/fixtures/profiles/*.yaml ;;
     remotestats) ls tests/fuzz/seeds/*.json ;;
     keys) ;;
+    node) ls tests/fuzz/seeds/*.requests ;;
   esac
 }
 
