@@ -1,8 +1,9 @@
 // The node's routes (SPEC §6), as the HTTP server hands them requests from
 // the network: any sequence of requests, with or without the token, is
 // answered exactly once each, never with a crash or a 500, and every JSON
-// answer is valid JSON. The engine runs on in-process tiers with a clock
-// that advances a little per request, as in tst_nodeservice.
+// answer is valid JSON. The engine runs on in-process tiers under
+// tst_nodeservice's clock and policy (inprocessnode.h); the clock advances
+// a little per request.
 //
 // Input: requests separated by a 0x00 byte. In each, the first byte picks
 // the method and whether the token is sent; the rest up to the first line
@@ -15,6 +16,8 @@
 #include "node/nodeservice.h"
 #include "policy/policyloader.h"
 #include "tiers/memorytier.h"
+
+#include "../node/inprocessnode.h"
 
 #include <nlohmann/json.hpp>
 
@@ -30,30 +33,8 @@ using namespace fallback;
 using namespace fallback::node;
 
 constexpr const char* kToken = "fuzz-token-0123456789";
-constexpr Micros kStart = 1'700'000'000 * kMicrosPerSecond;
-
-class SteppedClock final : public Scheduler {
-public:
-    Micros now() const override { return time; }
-    bool suspendAfterCall(OpToken, Micros) override { return false; }
-    void wakeAfter(OpToken, Micros) override {}
-    Micros time = kStart;
-};
-
-constexpr const char* kPolicy = R"(schema: 1
-defaults:
-  ttl: 60s
-  stale_while_revalidate: 30s
-  stale_if_error: 300s
-  max_object_size: 1KiB
-namespaces:
-  - name: product
-    version: 3
-  - name: config
-    version: 1
-    ttl: 10s
-    write_mode: async-backfill
-)";
+using nodetest::kPolicy;
+using nodetest::ManualClock;
 
 /// One node per input, so that inputs do not depend on each other.
 struct Node {
@@ -68,7 +49,7 @@ struct Node {
         options.maxAdminBody = 4096;
         service = std::make_unique<NodeService>(engine, clock, options, nullptr, nullptr);
     }
-    SteppedClock clock;
+    ManualClock clock;
     KeySpace keys;
     MemoryTier edge, kv, origin, client;
     Engine engine;

@@ -9,6 +9,8 @@
 #include "policy/policyloader.h"
 #include "tiers/memorytier.h"
 
+#include "inprocessnode.h"
+
 #include <QtTest>
 
 #include <memory>
@@ -20,15 +22,9 @@ using namespace fallback::node;
 namespace {
 
 constexpr const char* kToken = "test-token-0123456789";
-constexpr Micros kStart = 1'700'000'000 * kMicrosPerSecond;
-
-class ManualClock final : public Scheduler {
-public:
-    Micros now() const override { return time; }
-    bool suspendAfterCall(OpToken, Micros) override { return false; }
-    void wakeAfter(OpToken, Micros) override {}
-    Micros time = kStart;
-};
+using nodetest::kPolicy;
+using nodetest::kStart;
+using nodetest::ManualClock;
 
 /// An origin that is down: every call answers Error.
 class DeadTier final : public Tier {
@@ -42,20 +38,6 @@ public:
     void forEachKey(const std::function<bool(const StoredKey&, const Entry&)>&) const override {}
     TierUsage usage() const override { return {}; }
 };
-
-const char* kPolicy = R"(schema: 1
-defaults:
-  ttl: 60s
-  stale_while_revalidate: 30s
-  stale_if_error: 300s
-  max_object_size: 1KiB
-namespaces:
-  - name: product
-    version: 3
-  - name: config
-    version: 1
-    ttl: 10s
-)";
 
 struct Fixture {
     explicit Fixture(bool originDead = false)
