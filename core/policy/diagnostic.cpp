@@ -1,5 +1,7 @@
 #include "policy/diagnostic.h"
 
+#include "util/text.h"
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -39,11 +41,7 @@ namespace {
 /// control byte raw: escape them, so that a diagnostic is always one line.
 std::string oneLine(std::string message)
 {
-    const auto isControl = [](char c) {
-        const auto byte = static_cast<unsigned char>(c);
-        return byte < 0x20 || byte == 0x7f;
-    };
-    if (std::none_of(message.begin(), message.end(), isControl))
+    if (!hasControlCharacter(message))
         return message;
     std::string out;
     out.reserve(message.size() + 8);

@@ -4,6 +4,7 @@
 // reports the input) when a parser breaks one of its promises.
 
 #include "policy/diagnostic.h"
+#include "util/text.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,15 +20,15 @@ inline void check(bool condition, const char* what)
 }
 
 /// A load is all or nothing: a value and no error, or errors and no value.
-/// Every diagnostic is one line (`FILE:LINE:COLUMN: error: MESSAGE`, SPEC
-/// §4) and points into the file.
+/// Every diagnostic is one printable line (`FILE:LINE:COLUMN: error:
+/// MESSAGE`, SPEC §4) and points into the file.
 template <typename T>
 void checkLoaded(const Loaded<T>& loaded)
 {
     check(loaded.ok() != loaded.diagnostics.hasErrors(), "a value with errors, or neither");
     for (const Diagnostic& d : loaded.diagnostics.items()) {
         check(!d.message.empty(), "a diagnostic without a message");
-        check(d.message.find('\n') == std::string::npos, "a diagnostic message over two lines");
+        check(!hasControlCharacter(d.message), "a diagnostic message with a control byte");
         check(d.line >= 1 && d.column >= 1, "a diagnostic before line 1 or column 1");
     }
 }
