@@ -2,6 +2,7 @@
 // charts fill, change the policy, purge through the dialog, compare A/B.
 
 #include "dialogs/invalidationdialog.h"
+#include "dialogs/invalidationtargetdialog.h"
 #include "models/activitylog.h"
 #include "models/workspacetreemodel.h"
 #include "policy/policyloader.h"
@@ -12,6 +13,9 @@
 #include "widgets/workspaceview.h"
 #include "workspaces/localworkspace.h"
 
+#include <QAction>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -166,6 +170,45 @@ private slots:
         QCOMPARE(after.entriesPerTier[0], std::size_t(0));
         QCOMPARE(after.entriesPerTier[1], std::size_t(0));
         QCOMPARE(m_workspace->snapshot()->requests.purges, std::uint64_t(1));
+    }
+
+    void invalidateMenuAimsThenConfirms()
+    {
+        runTo(5 * kMicrosPerSecond);
+        QAction* purgeKey = nullptr;
+        for (QAction* action : m_window->findChildren<QAction*>())
+            if (action->text() == QStringLiteral("Purge &key…"))
+                purgeKey = action;
+        QVERIFY(purgeKey);
+        purgeKey->trigger(); // returns at once: no nested event loop
+        auto* target = m_window->findChild<InvalidationTargetDialog*>();
+        QVERIFY(target);
+        QVERIFY(target->isVisible());
+        auto* namespaces = target->findChild<QComboBox*>(QStringLiteral("namespaceCombo"));
+        const int config = namespaces->findData(QStringLiteral("config"));
+        QVERIFY(config >= 0);
+        namespaces->setCurrentIndex(config);
+        QTest::keyClicks(target->findChild<QLineEdit*>(QStringLiteral("idEdit")), QStringLiteral("7"));
+        QTest::mouseClick(target->findChild<QPushButton*>(QStringLiteral("continueButton")),
+                          Qt::LeftButton);
+
+        InvalidationDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = m_window->findChild<InvalidationDialog*>()) != nullptr);
+        QCOMPARE(dialog->invalidation().id, QStringLiteral("7"));
+        QTRY_VERIFY(dialog->hasPreview());
+        auto* confirm = dialog->findChild<QPushButton*>(QStringLiteral("confirmButton"));
+        QTRY_VERIFY(confirm->isEnabled());
+        QTest::mouseClick(confirm, Qt::LeftButton);
+        QTRY_VERIFY(!m_log->records().isEmpty() && m_log->records().last().action == QStringLiteral("purge"));
+        QCOMPARE(m_log->records().last().target, QStringLiteral("config:7"));
+
+        // The next prompt starts on the namespace used last.
+        QTRY_VERIFY(m_window->findChild<InvalidationTargetDialog*>() == nullptr);
+        purgeKey->trigger();
+        target = m_window->findChild<InvalidationTargetDialog*>();
+        QVERIFY(target);
+        QCOMPARE(target->target().ns, QStringLiteral("config"));
+        target->reject();
     }
 
     void bumpMovesTheVersion()

@@ -1,6 +1,7 @@
 #include "widgets/mainwindow.h"
 
 #include "dialogs/invalidationdialog.h"
+#include "dialogs/invalidationtargetdialog.h"
 #include "models/activitylog.h"
 #include "models/workspacetreemodel.h"
 #include "sim/scenarioloader.h"
@@ -21,7 +22,6 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -467,28 +467,16 @@ void MainWindow::askInvalidation(int kindValue)
     Workspace* workspace = currentWorkspace();
     if (!workspace)
         return;
-    Invalidation invalidation;
-    invalidation.kind = static_cast<Invalidation::Kind>(kindValue);
-    if (invalidation.kind != Invalidation::Kind::PurgeAll) {
-        QStringList names;
-        for (const NamespacePolicy& ns : workspace->appliedPolicy().namespaces)
-            names << QString::fromStdString(ns.name);
-        if (names.isEmpty())
-            return;
-        bool ok = false;
-        invalidation.ns = QInputDialog::getItem(this, tr("Namespace"), tr("Namespace:"), names, 0,
-                                                false, &ok);
-        if (!ok)
-            return;
-        if (invalidation.kind == Invalidation::Kind::PurgeKey) {
-            invalidation.id = QInputDialog::getText(this, tr("Purge key"),
-                                                    tr("Resource id in %1:").arg(invalidation.ns),
-                                                    QLineEdit::Normal, QString(), &ok);
-            if (!ok || invalidation.id.isEmpty())
-                return;
-        }
+    const auto kind = static_cast<Invalidation::Kind>(kindValue);
+    if (kind == Invalidation::Kind::PurgeAll) {
+        InvalidationDialog::ask(this, workspace, Invalidation{kind, {}, {}});
+        return;
     }
-    InvalidationDialog::ask(this, workspace, invalidation);
+    // First the target, then the preview and confirmation: two window-modal
+    // steps, neither with a nested event loop.
+    auto* dialog = InvalidationTargetDialog::ask(this, workspace, kind, m_lastInvalidationNamespace);
+    connect(dialog, &InvalidationTargetDialog::targetChosen, this,
+            [this](const Invalidation& target) { m_lastInvalidationNamespace = target.ns; });
 }
 
 void MainWindow::setTheme(Preferences::Theme theme)

@@ -90,6 +90,8 @@ private:
     LiveConnections* m_live = nullptr;
     DeploymentActions* m_deploymentActions = nullptr;
     QPointer<Workspace> m_statusSource;
+    /// Preselected by the next Invalidate menu prompt.
+    QString m_lastInvalidationNamespace;
 };
 
 } // namespace fallback::ui
