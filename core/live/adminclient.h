@@ -27,7 +27,10 @@ struct Endpoint {
     /// A `Retry-After` up to this long is waited for before the retry; a
     /// longer one ends the call with that answer (see Response::retryAfter).
     Micros maxRetryAfter = 30 * kMicrosPerSecond;
-    std::string caFile; ///< extra CA bundle; TLS peer and host verification stay on
+    /// CA bundle (PEM) that verifies https:// peers instead of the system's.
+    /// When empty: $CURL_CA_BUNDLE, else $SSL_CERT_FILE, else the system
+    /// store. Peer and host verification are always on.
+    std::string caFile;
 };
 
 /// What a call answered. `transportError` is set when the deployment could

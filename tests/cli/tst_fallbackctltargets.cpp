@@ -1,11 +1,13 @@
 // Which deployment and which token fallbackctl's remote commands use
 // (SPEC §5): --token-file, the profile's token source, FALLBACK_TOKEN and
 // their order; --deployment with --profiles or the default profiles file;
-// keychain entries; a refused token. Runs the real binary against a
-// scripted node inside the test.
+// keychain entries; a refused token; https peers verified against the CA
+// bundle of $CURL_CA_BUNDLE / $SSL_CERT_FILE. Runs the real binary against
+// a scripted node inside the test.
 #include "fallbackctlrunner.h"
 
 #include <QDir>
+#include <QSslSocket>
 #include <QtTest>
 
 class TestFallbackctlTargets : public QObject {
@@ -17,6 +19,7 @@ private slots:
     void tokenSources();
     void deploymentProfiles();
     void keychainProfileNeedsAnotherSource();
+    void httpsTrustsOnlyTheConfiguredCa();
 
 private:
     QProcessEnvironment env() const { return cleanEnvironment(m_home->path()); }
@@ -167,6 +170,33 @@ void TestFallbackctlTargets::keychainProfileNeedsAnotherSource()
     QCOMPARE(server.seen().size(), std::size_t(2));
     QCOMPARE(server.seen()[0].headers.at("authorization"), QByteArray("Bearer ") + kToken);
     QCOMPARE(server.seen()[1].headers.at("authorization"), QByteArray("Bearer env-token"));
+}
+
+void TestFallbackctlTargets::httpsTrustsOnlyTheConfiguredCa()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("Qt has no TLS backend here: the scripted https server cannot run");
+    ScriptedServer server(always(200, R"({"namespace":"product","version":4})"),
+                          testServerTls("server"));
+    const QStringList args = withUrl({QStringLiteral("bump"), QStringLiteral("product"),
+                                      QStringLiteral("--token-file"), tokenFile()},
+                                     server.url());
+    QProcessEnvironment untrusting = env();
+    untrusting.remove(QStringLiteral("CURL_CA_BUNDLE"));
+    untrusting.remove(QStringLiteral("SSL_CERT_FILE"));
+    const Run refused = runFallbackctl(args, untrusting);
+    QCOMPARE(refused.exitCode, 3);
+    QVERIFY2(refused.err.startsWith("fallbackctl: cannot reach https://127.0.0.1:")
+                 && refused.err.contains("certificate"),
+             refused.err.constData());
+    QVERIFY(server.seen().empty()); // the token never left
+
+    QProcessEnvironment trusting = untrusting;
+    trusting.insert(QStringLiteral("CURL_CA_BUNDLE"), QString::fromStdString(tlsFixture("ca.pem")));
+    const Run bumped = runFallbackctl(args, trusting);
+    QVERIFY2(bumped.exitCode == 0, bumped.err.constData());
+    QCOMPARE(bumped.out, QByteArray("bumped product to version 4\n"));
+    QCOMPARE(server.seen().size(), std::size_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestFallbackctlTargets)

@@ -1,13 +1,20 @@
 #pragma once
 
-// A scripted HTTP/1.1 server for tests (QTcpServer on 127.0.0.1, port 0):
-// it records every request and answers what its script says. Shared by the
-// admin client's tests and fallbackctl's remote-command tests. Runs on the
+// A scripted HTTP/1.1 server for tests (QTcpServer on 127.0.0.1, port 0, or
+// QSslServer for https): it records every request and answers what its
+// script says. Shared by the admin client's tests and fallbackctl's
+// remote-command tests. Runs on the
 // thread that owns it: the test must spin the event loop (QTRY_*, or a
 // QEventLoop while a child process runs) for it to answer.
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QHostAddress>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslConfiguration>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -33,17 +40,24 @@ class ScriptedServer : public QObject {
 public:
     using Script = std::function<std::optional<QByteArray>(const Seen&, int index)>;
 
-    explicit ScriptedServer(Script script) : m_script(std::move(script))
+    explicit ScriptedServer(Script script) : ScriptedServer(std::move(script), std::make_unique<QTcpServer>()) {}
+
+    /// An https:// server presenting `tls`'s certificate. Connections whose
+    /// handshake fails are counted in handshakeFailures() and never seen.
+    ScriptedServer(Script script, const QSslConfiguration& tls)
+        : ScriptedServer(std::move(script), makeSslServer(tls), "https")
     {
-        m_clock.start();
-        connect(&m_server, &QTcpServer::newConnection, this, &ScriptedServer::accept);
-        if (!m_server.listen(QHostAddress(QStringLiteral("127.0.0.1")), 0))
-            qFatal("cannot listen on 127.0.0.1");
+        connect(static_cast<QSslServer*>(m_server.get()), &QSslServer::errorOccurred, this,
+                [this](QSslSocket*, QAbstractSocket::SocketError) { ++m_handshakeFailures; });
     }
 
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_server.serverPort()); }
+    std::string url() const
+    {
+        return m_scheme + "://127.0.0.1:" + std::to_string(m_server->serverPort());
+    }
     const std::vector<Seen>& seen() const { return m_seen; }
     int connections() const { return m_connections; }
+    int handshakeFailures() const { return m_handshakeFailures; }
 
     static QByteArray answer(int status, const QByteArray& body = "{}", const QByteArray& extraHeaders = {})
     {
@@ -52,9 +66,26 @@ public:
     }
 
 private:
+    ScriptedServer(Script script, std::unique_ptr<QTcpServer> server, std::string scheme = "http")
+        : m_script(std::move(script)), m_server(std::move(server)), m_scheme(std::move(scheme))
+    {
+        m_clock.start();
+        // Emitted once a connection is ready: for TLS, after the handshake.
+        connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, this, &ScriptedServer::accept);
+        if (!m_server->listen(QHostAddress(QStringLiteral("127.0.0.1")), 0))
+            qFatal("cannot listen on 127.0.0.1");
+    }
+
+    static std::unique_ptr<QTcpServer> makeSslServer(const QSslConfiguration& tls)
+    {
+        auto server = std::make_unique<QSslServer>();
+        server->setSslConfiguration(tls);
+        return server;
+    }
+
     void accept()
     {
-        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+        while (QTcpSocket* socket = m_server->nextPendingConnection()) {
             ++m_connections;
             socket->setParent(this);
             auto buffer = std::make_shared<QByteArray>();
@@ -94,11 +125,35 @@ private:
     }
 
     Script m_script;
-    QTcpServer m_server;
+    std::unique_ptr<QTcpServer> m_server;
+    std::string m_scheme;
+    int m_handshakeFailures = 0;
     QElapsedTimer m_clock;
     std::vector<Seen> m_seen;
     int m_connections = 0;
 };
+
+/// A file of the test-only TLS material (tests/fixtures/tls/make-certs.sh):
+/// `ca.pem`, `server.pem` (for 127.0.0.1), `wronghost.pem` (for
+/// edge.example.com) and their keys.
+inline std::string tlsFixture(const char* name)
+{
+    return std::string(FALLBACK_FIXTURES_DIR "/tls/") + name;
+}
+
+/// A server TLS configuration presenting `name`.pem with `name`.key.
+inline QSslConfiguration testServerTls(const char* name)
+{
+    QFile certFile(QString::fromStdString(tlsFixture(name)) + QStringLiteral(".pem"));
+    QFile keyFile(QString::fromStdString(tlsFixture(name)) + QStringLiteral(".key"));
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
+        qFatal("missing test certificate %s", name);
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(&certFile, QSsl::Pem));
+    tls.setPrivateKey(QSslKey(&keyFile, QSsl::Ec, QSsl::Pem));
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients bring no certificate
+    return tls;
+}
 
 /// A port on 127.0.0.1 that nobody listens on.
 inline std::string closedPortUrl()
