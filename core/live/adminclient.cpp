@@ -1,11 +1,12 @@
 #include "live/adminclient.h"
 
+#include "util/cabundle.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 #include <deque>
 #include <future>
@@ -105,18 +106,6 @@ void replaceAll(std::string& text, const std::string& what, std::string_view wit
         return;
     for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + with.size()))
         text.replace(at, what.size(), with);
-}
-
-/// The CA bundle named by the variables curl and OpenSSL users already set
-/// for an internal CA; empty when neither is.
-std::string environmentCaBundle()
-{
-    for (const char* name : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
-        const char* value = std::getenv(name);
-        if (value && *value)
-            return value;
-    }
-    return {};
 }
 
 void ensureCurlInitialised()
@@ -351,7 +340,7 @@ struct AdminClient::Impl {
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<Micros>(1, ep.timeout / kMicrosPerMilli)));
         curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-        const std::string caFile = !ep.caFile.empty() ? ep.caFile : environmentCaBundle();
+        const std::string caFile = !ep.caFile.empty() ? ep.caFile : caBundleFromEnvironment();
         if (!caFile.empty()) // libcurl copies the string
             curl_easy_setopt(easy, CURLOPT_CAINFO, caFile.c_str());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");

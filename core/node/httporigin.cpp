@@ -1,5 +1,7 @@
 #include "node/httporigin.h"
 
+#include "util/cabundle.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -170,6 +172,8 @@ struct HttpOrigin::Worker {
         }
         curl_easy_setopt(easy, CURLOPT_URL, transfer->request.url.c_str());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        if (const std::string caFile = caBundleFromEnvironment(); !caFile.empty())
+            curl_easy_setopt(easy, CURLOPT_CAINFO, caFile.c_str()); // libcurl copies it
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, millis(options.connectTimeout));
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, millis(options.timeout));

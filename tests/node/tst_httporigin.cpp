@@ -2,9 +2,11 @@
 // 127.0.0.1, port 0), through a real Engine on the test's thread: seeded
 // reads and back-fill, 404, PUT / DELETE round trips with ids that need
 // escaping, an injected 5xx, a dead origin (503), a body over the limit, a
-// slow origin over the timeout, many concurrent transfers, and stop() with a
-// transfer in flight.
+// slow origin over the timeout, many concurrent transfers, stop() with a
+// transfer in flight, and an https origin verified against the CA bundle of
+// $CURL_CA_BUNDLE (a scripted TLS server inside the test).
 #include "node/httporigin.h"
+#include "../live/scriptedhttpserver.h"
 
 #include "engine/engine.h"
 #include "engine/keyspace.h"
@@ -214,6 +216,7 @@ private slots:
     void slowOriginTimesOut();
     void manyConcurrentReads();
     void stopDropsTransfersInFlight();
+    void httpsOriginIsVerified();
 
 private:
     OriginProcess m_origin;
@@ -454,6 +457,41 @@ void TestHttpOrigin::stopDropsTransfersInFlight()
     rig.reset(); // the engine goes with a read still pending: no callback, no crash
     QCoreApplication::processEvents();
     QVERIFY(!*answered);
+}
+
+void TestHttpOrigin::httpsOriginIsVerified()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("Qt has no TLS backend here: the scripted https origin cannot run");
+    ScriptedServer origin(
+        [](const Seen&, int) {
+            return ScriptedServer::answer(200, "over tls", "Cache-Control: no-store\r\n");
+        },
+        testServerTls("server"));
+    const QByteArray saved = qgetenv("CURL_CA_BUNDLE");
+    qunsetenv("SSL_CERT_FILE");
+    {
+        // The system store does not know the test CA: the fetch fails, so
+        // with nothing else cached the read is a 503.
+        qunsetenv("CURL_CA_BUNDLE");
+        Rig rig(this, origin.url());
+        QCOMPARE(rig.read("tls-1")->status, 503);
+        QVERIFY(origin.seen().empty());
+    }
+    {
+        qputenv("CURL_CA_BUNDLE", QByteArray::fromStdString(tlsFixture("ca.pem")));
+        Rig rig(this, origin.url());
+        const auto result = rig.read("tls-1");
+        QCOMPARE(result->status, 200);
+        QCOMPARE(result->servedBy, ServedBy::Origin);
+        QCOMPARE(bodyOf(*result), std::string("over tls"));
+        QCOMPARE(origin.seen().size(), std::size_t(1));
+        QCOMPARE(origin.seen()[0].path, QByteArray("/api/items/product/tls-1"));
+    }
+    if (saved.isNull())
+        qunsetenv("CURL_CA_BUNDLE");
+    else
+        qputenv("CURL_CA_BUNDLE", saved);
 }
 
 QTEST_MAIN(TestHttpOrigin)
