@@ -52,6 +52,8 @@ private slots:
         QTest::newRow("no command") << QStringList{};
         QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
         QTest::newRow("lint without file") << QStringList{QStringLiteral("lint")};
+        QTest::newRow("lint with an option")
+            << QStringList{QStringLiteral("lint"), QStringLiteral("--json"), example("demo.policy.yaml")};
         QTest::newRow("simulate without scenario") << QStringList{QStringLiteral("simulate")};
         QTest::newRow("simulate bad flag")
             << QStringList{QStringLiteral("simulate"), example("demo.scenario.yaml"), QStringLiteral("--fast")};
@@ -112,6 +114,62 @@ private slots:
         QVERIFY(run.err.contains(":5:"));  // bad namespace name
         QVERIFY(run.err.contains(":6:"));  // negative version
         QVERIFY(run.err.contains(":8:"));  // bad duration
+    }
+
+    void lintExitCodeCoversEveryFile()
+    {
+        // Exit 1 when any file has an error, wherever it is in the list, and
+        // every file is checked: all problems in one run.
+        QTemporaryDir dir;
+        const QString good = writeFile(dir, QStringLiteral("good.policy.yaml"), "schema: 1\nnamespaces: []\n");
+        const QString bad1 = writeFile(dir, QStringLiteral("bad1.policy.yaml"),
+                                       "schema: 1\nnamespaces:\n  - name: Prod\n");
+        const QString bad2 = writeFile(dir, QStringLiteral("bad2.policy.yaml"),
+                                       "schema: 1\nnamespaces:\n  - name: a\n    ttl: soon\n");
+        const Run badFirst = fallbackctl({QStringLiteral("lint"), bad1, good});
+        QCOMPARE(badFirst.exitCode, 1);
+        QVERIFY(badFirst.err.contains(QByteArray(bad1.toUtf8() + ":3:11: error:")));
+        const Run badLast = fallbackctl({QStringLiteral("lint"), good, bad1});
+        QCOMPARE(badLast.exitCode, 1);
+        const Run both = fallbackctl({QStringLiteral("lint"), bad1, bad2, good});
+        QCOMPARE(both.exitCode, 1);
+        QVERIFY2(both.err.contains(QByteArray(bad1.toUtf8() + ":3:11: error:")), both.err.constData());
+        QVERIFY2(both.err.contains(QByteArray(bad2.toUtf8() + ":4:10: error:")), both.err.constData());
+    }
+
+    void lintWarningsDoNotFail()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("zero.policy.yaml"),
+                                       "schema: 1\nnamespaces:\n  - name: live\n    ttl: 0\n"
+                                       "    stale_while_revalidate: 0\n");
+        const Run run = fallbackctl({QStringLiteral("lint"), path});
+        QVERIFY2(run.err.contains(QByteArray(path.toUtf8() + ":3:5: warning:")), run.err.constData());
+        QCOMPARE(run.exitCode, 0);
+    }
+
+    void lintScenarioChecksItsTrace()
+    {
+        QTemporaryDir dir;
+        writeFile(dir, QStringLiteral("p.policy.yaml"), "schema: 1\nnamespaces:\n  - name: p\n");
+        const QString trace = writeFile(dir, QStringLiteral("t.csv"), "time,namespace,id\n2,p,a\n1,p,b\n");
+        const QString scenario = writeFile(dir, QStringLiteral("s.scenario.yaml"),
+                                           "schema: 1\npolicy: p.policy.yaml\nworkload: { trace: t.csv }\n");
+        const Run run = fallbackctl({QStringLiteral("lint"), scenario});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QByteArray(trace.toUtf8() + ":3:1: error: time 1 is before the previous row's 2")),
+                 run.err.constData());
+    }
+
+    void lintDetectsYmlScenario()
+    {
+        // A broken `.scenario.yml` is read as a scenario, not sniffed as a policy.
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("broken.scenario.yml"),
+                                       "schema: 1\npolicy: { namespaces: [] }\nduration: 1m\n");
+        const Run run = fallbackctl({QStringLiteral("lint"), path});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.err, QByteArray(path.toUtf8() + ":1:1: error: missing key 'workload' at the top level\n"));
     }
 
     void lintBrokenYamlDoesNotCrash()

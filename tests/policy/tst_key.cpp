@@ -44,6 +44,8 @@ void TestKey::namespaceName_data()
 
     QTest::newRow("upper case") << QByteArray("Prod")
                                 << QStringLiteral("namespace 'Prod' is invalid: ") + rule;
+    QTest::newRow("upper case after the first letter")
+        << QByteArray("pRod") << QStringLiteral("namespace 'pRod' is invalid: ") + rule;
     QTest::newRow("starts with digit") << QByteArray("9lives")
                                        << QStringLiteral("namespace '9lives' is invalid: ") + rule;
     QTest::newRow("starts with dash") << QByteArray("-x") << QStringLiteral("namespace '-x' is invalid: ") + rule;
@@ -88,6 +90,8 @@ void TestKey::resourceId_data()
                          << QStringLiteral("resource id '\\tb' contains a control character (0x09 at byte 1)");
     QTest::newRow("nul") << QByteArray("ab\0", 3)
                          << QStringLiteral("resource id 'ab\\x00' contains a control character (0x00 at byte 3)");
+    QTest::newRow("unit separator") << QByteArray("a\x1f")
+                                    << QStringLiteral("resource id 'a\\x1f' contains a control character (0x1f at byte 2)");
     QTest::newRow("delete") << QByteArray("a\x7f")
                             << QStringLiteral("resource id 'a\\x7f' contains a control character (0x7f at byte 2)");
 }

@@ -192,6 +192,15 @@ void TestPolicyLoader::diagnostics_data()
         << QByteArray("schema: 1\nnamespaces:\n  - name: ").append(QByteArray(64, 'a')).append('\n')
         << QStringLiteral("p.yaml:3:11: error: namespace '%1...' is invalid: it is 64 characters long, at most 63 are allowed\n")
                .arg(QString(60, u'a'));
+    // A namespace whose name is bad still has its values checked: all problems in one pass.
+    QTest::newRow("invalid name and bad value")
+        << QByteArray("schema: 1\nnamespaces:\n  - name: Prod\n    ttl: soon\n")
+        << QStringLiteral("p.yaml:3:11: error: namespace 'Prod' is invalid: must match [a-z][a-z0-9_-]{0,62}\n"
+                          "p.yaml:4:10: error: ttl 'soon' is not a duration: use a number with a unit (250ms, 90s, 5m, 1h, 1d) or a bare number of seconds\n");
+    QTest::newRow("missing name and bad value")
+        << QByteArray("schema: 1\nnamespaces:\n  - version: 1\n    max_object_size: 0\n")
+        << QStringLiteral("p.yaml:3:5: error: missing key 'name' in namespace\n"
+                          "p.yaml:4:22: error: max_object_size must be at least 1B (got '0')\n");
     QTest::newRow("missing name") << QByteArray("schema: 1\nnamespaces:\n  - version: 1\n")
                                   << QStringLiteral("p.yaml:3:5: error: missing key 'name' in namespace\n");
     QTest::newRow("name is a list") << QByteArray("schema: 1\nnamespaces:\n  - name: [a]\n")

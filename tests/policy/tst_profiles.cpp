@@ -141,6 +141,8 @@ void TestProfiles::diagnostics_data()
                                   << QStringLiteral("d.yaml:5:12: error: token env: needs an environment variable name such as env:EDGE_TOKEN (letters, digits and '_')\n");
     QTest::newRow("empty file token") << kHead + "    token: \"file:\"\n"
                                       << QStringLiteral("d.yaml:5:12: error: token file: needs the path of the file that holds the token\n");
+    QTest::newRow("file token with a control character") << kHead + "    token: \"file:/run/a\\tb\"\n"
+                                                        << QStringLiteral("d.yaml:5:12: error: token file: needs the path of the file that holds the token\n");
     QTest::newRow("empty keychain token") << kHead + "    token: \"keychain:\"\n"
                                           << QStringLiteral("d.yaml:5:12: error: token keychain: needs the name of a keychain entry\n");
     QTest::newRow("token is a mapping") << kHead + "    token: { env: X }\n"
@@ -148,6 +150,9 @@ void TestProfiles::diagnostics_data()
     QTest::newRow("capitalised environment")
         << kHead + "    environment: Production\n"
         << QStringLiteral("d.yaml:5:18: error: environment 'Production' is invalid: use a lower-case word such as production, staging or development\n");
+    QTest::newRow("environment with a capital inside")
+        << kHead + "    environment: producTion\n"
+        << QStringLiteral("d.yaml:5:18: error: environment 'producTion' is invalid: use a lower-case word such as production, staging or development\n");
     QTest::newRow("environment with spaces")
         << kHead + "    environment: pre prod\n"
         << QStringLiteral("d.yaml:5:18: error: environment 'pre prod' is invalid: use a lower-case word such as production, staging or development\n");

@@ -53,6 +53,7 @@ private slots:
     void loadsSpecExample();
     void loadsTraceWorkload();
     void loadsInlinePolicyAndDefaults();
+    void weightsAreNormalised();
     void diagnostics_data();
     void diagnostics();
     void policyFileDiagnosticsCarryItsName();
@@ -182,6 +183,22 @@ void TestScenarioLoader::loadsInlinePolicyAndDefaults()
     QVERIFY(s.events[2].all);
     QCOMPARE(s.events[3].duration, Micros(0)); // down until `up`
     QCOMPARE(s.events[5].factor, 4.0);
+}
+
+void TestScenarioLoader::weightsAreNormalised()
+{
+    // Weights are relative: the loader scales them to sum to 1 (scenario.h),
+    // whether they sum to more or to less.
+    const Loaded<Scenario> more = parseScenarioYaml(
+        QByteArray(kPolicyHead + "workload: { rate: 1/s, namespaces: { product: 1, config: 3 } }\n").toStdString(), "s.yaml", kDir);
+    QVERIFY2(more.ok(), more.diagnostics.format().c_str());
+    QCOMPARE(more.value->synthetic->namespaces[0].second, 0.25);
+    QCOMPARE(more.value->synthetic->namespaces[1].second, 0.75);
+    const Loaded<Scenario> less = parseScenarioYaml(
+        QByteArray(kPolicyHead + "workload: { rate: 1/s, namespaces: { product: 0.125, config: 0.375 } }\n").toStdString(), "s.yaml", kDir);
+    QVERIFY2(less.ok(), less.diagnostics.format().c_str());
+    QCOMPARE(less.value->synthetic->namespaces[0].second, 0.25);
+    QCOMPARE(less.value->synthetic->namespaces[1].second, 0.75);
 }
 
 void TestScenarioLoader::diagnostics_data()

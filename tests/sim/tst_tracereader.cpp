@@ -325,6 +325,14 @@ void TestTraceReader::diagnostics_data()
                                  << "t.csv:2:5: error: resource id is 513 bytes long*";
     QTest::newRow("control character in id") << h3 + "1,p,a\tb\n"
                                              << "t.csv:2:5: error: resource id '*";
+    QTest::newRow("DEL in id") << h3 + "1,p,a\x7f" "b\n"
+                               << "t.csv:2:5: error: resource id 'a\\x7fb' contains a control character (0x7f at byte 2)";
+    QTest::newRow("DEL late in a long id")
+        << h3 + "1,p,abcdefghijk\x7f\n"
+        << "t.csv:2:5: error: resource id 'abcdefghijk\\x7f' contains a control character (0x7f at byte 12)";
+    QTest::newRow("unit separator in id")
+        << h3 + "1,p,a\x1f" "b\n"
+        << "t.csv:2:5: error: resource id 'a\\x1fb' contains a control character (0x1f at byte 2)";
     QTest::newRow("bad size")
         << h5 + "1,p,a,12kb,get\n"
         << "t.csv:2:7: error: bad size '12kb': expected a whole number of bytes";
@@ -343,6 +351,12 @@ void TestTraceReader::diagnostics_data()
     QTest::newRow("unknown op, no suggestion")
         << h5 + "1,p,a,1,frobnicate\n"
         << "t.csv:2:9: error: unknown op 'frobnicate': expected get, set or delete";
+    QTest::newRow("op longer than delete")
+        << h5 + "1,p,a,1,deleted\n"
+        << "t.csv:2:9: error: unknown op 'deleted'; did you mean 'delete'?";
+    QTest::newRow("op longer than get")
+        << h5 + "1,p,a,1,gets\n"
+        << "t.csv:2:9: error: unknown op 'gets'; did you mean 'get'?";
     QTest::newRow("op is case-sensitive") << h5 + "1,p,a,1,DELETE\n"
                                           << "t.csv:2:9: error: unknown op 'DELETE'*";
     QTest::newRow("unterminated quote") << h3 + "1,p,\"abc\n"
