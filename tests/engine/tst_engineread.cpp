@@ -25,11 +25,13 @@ private slots:
     void singleFlightCoalescesConcurrentMisses();
     void missJoinsRevalidationInFlight();
     void originBackfillsEveryTier();
+    void oversizedOriginAnswerIsNotStored();
     void revalidatedFreshness();
     void readByNameValidates();
     void callbackMayReadAgain_data();
     void callbackMayReadAgain();
     void statsAreConsistent();
+    void seriesKeepsPercentilesPerSecond();
 };
 
 // --- the freshness decision at one tier ------------------------------------------
@@ -113,6 +115,10 @@ void TestEngineRead::freshnessDecision()
     QCOMPARE(rig.counters().originFetches, std::uint64_t(originFetches));
     QCOMPARE(rig.counters().revalidations, std::uint64_t(revalidations));
     QCOMPARE(rig.origin().gets, originFetches);
+    // Only an origin answer is back-filled into the client cache (a KV hit
+    // goes into the edge cache alone).
+    QCOMPARE(rig.client().puts, originFetches);
+    QCOMPARE(rig.client().peek(key).has_value(), originFetches > 0);
 
     // A served copy from KV is back-filled into the edge cache as it was;
     // an origin answer (or a finished revalidation) replaces it.
@@ -148,6 +154,18 @@ void TestEngineRead::latencyIsEndToEnd()
     QCOMPARE(result.latency, ms(137));
     QCOMPARE(result.entry.storedAt, ms(137)); // produced when the origin answered
     QCOMPARE(rig.client().gets, 0);           // the last resort is not asked on success
+
+    // The statistics record the same end-to-end latency: in the totals (the
+    // second still open included) and in the namespace; each tier its own.
+    const EngineStats stats = rig.engine->snapshot();
+    QCOMPARE(stats.latency.count(), 1u);
+    QCOMPARE(stats.latency.max(), std::uint64_t(ms(137)));
+    const NamespaceStats& product = stats.namespaces[rig.ns("product")];
+    QCOMPARE(product.latency.count(), 1u);
+    QCOMPARE(product.latency.max(), std::uint64_t(ms(137)));
+    QCOMPARE(stats.tierLatency[tierIndex(TierId::EdgeCache)].max(), std::uint64_t(ms(2)));
+    QCOMPARE(stats.tierLatency[tierIndex(TierId::EdgeKv)].max(), std::uint64_t(ms(15)));
+    QCOMPARE(stats.tierLatency[tierIndex(TierId::Origin)].max(), std::uint64_t(ms(120)));
 }
 
 // --- stale-while-revalidate ------------------------------------------------------
@@ -284,6 +302,32 @@ void TestEngineRead::originBackfillsEveryTier()
     QCOMPARE(again.servedBy, ServedBy::EdgeCache);
     QCOMPARE(again.age, sec(5));
     QCOMPARE(rig.origin().gets, 1);
+}
+
+void TestEngineRead::oversizedOriginAnswerIsNotStored()
+{
+    // An origin object over the namespace's max_object_size is served but
+    // kept in no tier; one at the limit is back-filled as usual.
+    Rig rig;
+    const std::uint32_t limit = 1024 * 1024;
+    rig.origin().setDefaultSize(limit + 1);
+    const ReadResult big = rig.readNow("product", "big");
+    QCOMPARE(big.status, 200);
+    QCOMPARE(big.servedBy, ServedBy::Origin);
+    QCOMPARE(big.entry.size, limit + 1);
+    const StoredKey bigKey = rig.key("product", "big");
+    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv, TierId::ClientCache}) {
+        QVERIFY2(!rig.tier(tier).peek(bigKey), tierName(tier).data());
+        QCOMPARE(rig.tier(tier).puts, 0);
+    }
+    QCOMPARE(rig.readNow("product", "big").servedBy, ServedBy::Origin);
+    QCOMPARE(rig.origin().gets, 2);
+
+    rig.origin().setDefaultSize(limit);
+    QCOMPARE(rig.readNow("product", "small").servedBy, ServedBy::Origin);
+    const StoredKey smallKey = rig.key("product", "small");
+    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv, TierId::ClientCache})
+        QVERIFY2(rig.tier(tier).peek(smallKey).has_value(), tierName(tier).data());
 }
 
 void TestEngineRead::revalidatedFreshness()
@@ -444,6 +488,34 @@ void TestEngineRead::statsAreConsistent()
     }
     QCOMPARE(bySecond, c);
     QCOMPARE(tiersBySecond, stats.tiers);
+}
+
+void TestEngineRead::seriesKeepsPercentilesPerSecond()
+{
+    // Ten edge hits within one second, five at 1 ms and five at 100 ms: the
+    // second's point has p50 = 1 ms and p99 = 100 ms, per tier and end to end.
+    Rig rig;
+    QVERIFY(rig.clock.jumpTo(kStart));
+    rig.edge().seed(rig.key("product", "a"), makeEntry(kStart, "v"));
+    for (int i = 0; i < 10; ++i) {
+        rig.edge().setLatency(i < 5 ? ms(1) : ms(100));
+        QCOMPARE(rig.readNow("product", "a").servedBy, ServedBy::EdgeCache);
+    }
+    rig.engine->flushStats();
+    const EngineStats stats = rig.engine->snapshot();
+    QCOMPARE(stats.series.size(), 1u);
+    const SeriesPoint& point = stats.series.front();
+    QCOMPARE(point.second, kStart / kMicrosPerSecond);
+    QCOMPARE(point.requests.requests, 10u);
+    const int edge = tierIndex(TierId::EdgeCache);
+    QCOMPARE(point.tiers[edge].hits, 10u);
+    auto near = [](float got, double want) {
+        return std::abs(double(got) - want) <= want * 0.01; // the histogram's bound
+    };
+    QVERIFY2(near(point.tierP50Ms[edge], 1.0), qPrintable(QString::number(point.tierP50Ms[edge])));
+    QVERIFY2(near(point.tierP99Ms[edge], 100.0), qPrintable(QString::number(point.tierP99Ms[edge])));
+    QVERIFY2(near(point.p50Ms, 1.0), qPrintable(QString::number(point.p50Ms)));
+    QVERIFY2(near(point.p99Ms, 100.0), qPrintable(QString::number(point.p99Ms)));
 }
 
 QTEST_APPLESS_MAIN(TestEngineRead)

@@ -43,6 +43,7 @@ private slots:
     void writeWithoutKv();
     void writeThroughFailureIsQueued();
     void writeBehindQueuedWriteJoinsTheQueue();
+    void lateOlderWriteDoesNotReplaceQueuedNewer();
     void kvOutageLosesNoWrite_data();
     void kvOutageLosesNoWrite();
     void kvBackoffGrows_data();
@@ -269,6 +270,29 @@ void TestEngineWrite::writeBehindQueuedWriteJoinsTheQueue()
     QVERIFY(rig.clock.runUntilIdle());
     QCOMPARE(bodyOf(rig.kv().peek(key)), QStringLiteral("v2"));
     QCOMPARE(rig.kv().peek(key)->storedAt, ms(50));
+    QCOMPARE(rig.engine->kvQueueDepth(), 0u);
+}
+
+void TestEngineWrite::lateOlderWriteDoesNotReplaceQueuedNewer()
+{
+    // Async back-fill: two writes of one key wait in the KV queue (the drain
+    // is busy with another key); the older one's origin answer arrives last.
+    // KV must end with the newer copy, the one the origin kept.
+    Rig rig(kAll, policyWith(WriteMode::AsyncBackfill));
+    rig.kv().setLatency(ms(5));
+    const StoredKey key = rig.key("product", "a");
+    auto other = rig.write("product", "other", makeEntry(0, "other")); // KV busy until 5 ms
+    rig.origin().setLatency(ms(3));
+    auto older = rig.write("product", "a", makeEntry(0, "older")); // answered at 3 ms
+    rig.clock.advance(1);
+    rig.origin().setLatency(ms(1));
+    auto newer = rig.write("product", "a", makeEntry(0, "newer")); // answered at 1 ms
+    QVERIFY(rig.clock.runUntilIdle());
+    for (const auto& done : {other, older, newer})
+        QVERIFY(done->has_value() && (*done)->ok);
+    QCOMPARE(bodyOf(rig.origin().written(key)), QStringLiteral("newer"));
+    QCOMPARE(bodyOf(rig.kv().peek(key)), QStringLiteral("newer"));
+    QCOMPARE(bodyOf(rig.edge().peek(key)), QStringLiteral("newer"));
     QCOMPARE(rig.engine->kvQueueDepth(), 0u);
 }
 
