@@ -1,4 +1,4 @@
-// Tests of LatencyHistogram: percentiles within 1 % of the exact ones
+// Tests of LatencyHistogram: percentiles within 0.4 % of the exact ones
 // (SPEC §3 statistics), bucket layout, merge, reset.
 #include "sim/workload.h"
 #include "stats/histogram.h"
@@ -110,7 +110,7 @@ void TestHistogram::percentiles()
         const std::uint64_t got = histogram.quantile(q);
         const double error =
             exact == 0 ? double(got) : std::abs(double(got) - double(exact)) / double(exact);
-        if (error > 0.01)
+        if (error > 0.004) // the header promises 0.4 %, better than SPEC's 1 %
             QFAIL(qPrintable(QStringLiteral("q=%1: got %2, exact %3 (%4 %)")
                                  .arg(q)
                                  .arg(got)
