@@ -114,6 +114,15 @@ public:
     static PurgeScope namespaceScope(NamespaceId ns);
     static PurgeScope allScope();
 
+    // --- memory -------------------------------------------------------------
+    /// Hands back to the key space every resource id that no tier holds and
+    /// no operation in flight or queued KV write uses (KeySpace::reclaim).
+    /// For a long-running node, whose key space would otherwise keep every id
+    /// ever asked for; O(entries in the tiers). Every holder of ids must be
+    /// the engine or one of its tiers: callers keep none between calls.
+    /// Returns how many ids were freed.
+    std::size_t reclaimUnusedIds();
+
     // --- inspection ---------------------------------------------------------
     StoredKey storedKey(NamespaceId ns, ResourceId rid) const;
     Tier* tier(TierId id) const { return m_tiers[tierIndex(id)]; }

@@ -1,4 +1,5 @@
-// Policy changes and invalidations: they act at once, outside the data path.
+// Policy changes and invalidations, which act at once outside the data path,
+// and handing unused resource ids back to the key space.
 
 #include "engine/engine.h"
 
@@ -98,6 +99,40 @@ Result<std::uint64_t> Engine::bump(NamespaceId ns)
     m_stats.describeNamespace(ns, rules.name, rules.version);
     m_stats.add(m_scheduler.now(), ns, &RequestCounters::bumps);
     return rules.version;
+}
+
+std::size_t Engine::reclaimUnusedIds()
+{
+    std::vector<bool> inUse(m_keys.resourceCount(), false);
+    auto mark = [&inUse](const StoredKey& key) {
+        if (key.rid < inUse.size())
+            inUse[key.rid] = true;
+    };
+    // Finished operations' slots keep their last key: marking them too only
+    // keeps a few ids longer, and never misses a live one.
+    for (const ReadOp& op : m_reads)
+        mark(op.key);
+    for (const FetchOp& op : m_fetches)
+        mark(op.key);
+    for (const WriteOp& op : m_writes)
+        mark(op.key);
+    m_fetchByKey.forEach([&](const StoredKey& key, std::uint32_t) { mark(key); });
+    for (const auto& [key, pending] : m_kvPending)
+        mark(key);
+    for (const auto& [key, track] : m_kvTrack)
+        mark(key);
+    for (const auto& [key, sequence] : m_kvOrder)
+        mark(key);
+    if (m_kvDrainActive)
+        mark(m_kvDrainKey);
+    for (const Tier* tier : m_tiers) {
+        if (tier)
+            tier->forEachKey([&](const StoredKey& key, const Entry&) {
+                mark(key);
+                return true;
+            });
+    }
+    return m_keys.reclaim(inUse);
 }
 
 } // namespace fallback

@@ -50,6 +50,8 @@ void KeySpace::growResourceTable(std::size_t capacity)
     m_resourceTable.assign(std::size_t(1) << bits, ResourceSlot{});
     m_resourceShift = 64 - bits;
     for (std::size_t rid = 0; rid < m_resources.size(); ++rid) {
+        if (!m_freeResources.empty() && m_resourceFree[rid])
+            continue;
         const std::uint64_t hash = hashId(m_resources[rid]);
         m_resourceTable[slotFor(m_resources[rid], hash)] =
             ResourceSlot{static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(rid + 1)};
@@ -64,10 +66,36 @@ ResourceId KeySpace::intern(std::string_view id)
     ResourceSlot& slot = m_resourceTable[slotFor(id, hash)];
     if (slot.ridPlusOne != 0)
         return slot.ridPlusOne - 1;
-    const auto rid = static_cast<ResourceId>(m_resources.size());
-    m_resources.emplace_back(id);
+    ResourceId rid;
+    if (!m_freeResources.empty()) {
+        rid = m_freeResources.back();
+        m_freeResources.pop_back();
+        m_resourceFree[rid] = false;
+        m_resources[rid] = id;
+    } else {
+        rid = static_cast<ResourceId>(m_resources.size());
+        m_resources.emplace_back(id);
+        m_resourceFree.push_back(false);
+    }
     slot = ResourceSlot{static_cast<std::uint32_t>(hash), rid + 1};
     return rid;
+}
+
+std::size_t KeySpace::reclaim(const std::vector<bool>& inUse)
+{
+    std::size_t freed = 0;
+    const std::size_t end = std::min(inUse.size(), m_resources.size());
+    for (std::size_t rid = 0; rid < end; ++rid) {
+        if (inUse[rid] || m_resourceFree[rid])
+            continue;
+        std::string().swap(m_resources[rid]); // give the name's memory back
+        m_resourceFree[rid] = true;
+        m_freeResources.push_back(static_cast<ResourceId>(rid));
+        ++freed;
+    }
+    if (freed > 0) // drop the freed names from the index
+        growResourceTable(m_resourceTable.size());
+    return freed;
 }
 
 std::optional<ResourceId> KeySpace::findResource(std::string_view id) const
@@ -83,6 +111,7 @@ std::optional<ResourceId> KeySpace::findResource(std::string_view id) const
 void KeySpace::reserveResources(std::size_t count)
 {
     m_resources.reserve(count);
+    m_resourceFree.reserve(count);
     std::size_t capacity = std::max<std::size_t>(64, m_resourceTable.size());
     while (count * 10 > capacity * 7)
         capacity *= 2;

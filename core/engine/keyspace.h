@@ -12,8 +12,11 @@
 namespace fallback {
 
 /// Interns namespace names and resource ids into dense integers so that the
-/// hot path hashes small fixed-size keys. Ids are never reused or forgotten:
-/// memory grows with the number of distinct names seen, not with requests.
+/// hot path hashes small fixed-size keys. Memory grows with the number of
+/// distinct names seen, not with requests; a long-running owner that can
+/// list every resource id still in use (the node, through
+/// Engine::reclaimUnusedIds) hands the others back with reclaim(), and
+/// intern() reuses them. Namespace ids are never forgotten.
 /// Not thread-safe by itself: code that shares one KeySpace across threads
 /// (a trace prefetch thread interning ids while the simulator runs) holds
 /// mutex() around every call.
@@ -30,9 +33,21 @@ public:
     /// The id of resource `id`, interning it when new. Does not validate.
     ResourceId intern(std::string_view id);
     std::optional<ResourceId> findResource(std::string_view id) const;
+    /// Empty for an id that reclaim() freed and nobody interned again.
     const std::string& resourceName(ResourceId rid) const { return m_resources[rid]; }
+    /// One past the highest resource id handed out (freed ones included).
     std::size_t resourceCount() const { return m_resources.size(); }
+    /// Resource ids that name something (resourceCount() minus the free ones).
+    std::size_t liveResourceCount() const { return m_resources.size() - m_freeResources.size(); }
     void reserveResources(std::size_t count);
+
+    /// Frees every resource id below inUse.size() whose flag is false (ids
+    /// at or beyond it are kept): its name is forgotten, findResource() no
+    /// longer finds it, and intern() hands the id out again for another
+    /// name. The caller guarantees that nothing still holds a freed id: any
+    /// holder would silently alias a future resource. Returns how many ids
+    /// were freed now.
+    std::size_t reclaim(const std::vector<bool>& inUse);
 
 private:
     struct Hash {
@@ -56,6 +71,8 @@ private:
     void growResourceTable(std::size_t capacity);
 
     std::vector<std::string> m_resources;
+    std::vector<bool> m_resourceFree;          ///< by id: freed by reclaim(), not yet reused
+    std::vector<ResourceId> m_freeResources;   ///< the free ids, reused last-freed first
     std::vector<ResourceSlot> m_resourceTable;
     int m_resourceShift = 64;
 };

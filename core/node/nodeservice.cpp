@@ -246,6 +246,18 @@ void NodeService::tick()
     m_originWindow.push_back({origin.lookups, origin.errors});
     while (m_originWindow.size() > static_cast<std::size_t>(m_options.healthWindowSeconds))
         m_originWindow.pop_front();
+
+    // Every id ever asked for is interned; those no tier holds and no call
+    // uses go back once the key space has doubled since the last sweep, so
+    // a sweep costs O(1) per new id and memory stays O(ids in use).
+    KeySpace& keys = m_engine.keys();
+    if (keys.liveResourceCount() >= std::max(m_nextIdSweep, m_options.idSweepThreshold)) {
+        const std::size_t freed = m_engine.reclaimUnusedIds();
+        const std::size_t live = keys.liveResourceCount();
+        m_nextIdSweep = 2 * live;
+        log("key space: handed back " + std::to_string(freed) + " unused resource ids, " +
+            std::to_string(live) + " still in use");
+    }
 }
 
 double NodeService::uptimeSeconds() const

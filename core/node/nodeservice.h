@@ -31,6 +31,10 @@ struct ServiceOptions {
     std::string version = "0.1.0";            ///< reported by health
     /// Window over which health counts origin errors, in seconds.
     int healthWindowSeconds = 60;
+    /// tick() hands unused resource ids back (Engine::reclaimUnusedIds) once
+    /// the key space names at least this many, and twice as many as the
+    /// last sweep left: one-off ids (404s, crawlers) do not pile up for ever.
+    std::size_t idSweepThreshold = 1u << 16;
 };
 
 /// Writes one line to the node's log (stderr). Never given a token.
@@ -48,8 +52,9 @@ public:
     HeadVerdict inspectHead(const HttpRequest& request) override;
     void handle(HttpRequest request, Respond respond) override;
 
-    /// Once a second: closes the stats' finished second and samples the
-    /// origin's counters for health.
+    /// Once a second: closes the stats' finished second, samples the
+    /// origin's counters for health, and sweeps the key space when it has
+    /// grown enough (ServiceOptions::idSweepThreshold).
     void tick();
 
     /// `"<16 hex digits>"` (quotes included): a hash of the policy in force
@@ -145,6 +150,8 @@ private:
         std::uint64_t errors = 0;
     };
     std::deque<OriginSample> m_originWindow;
+    /// tick() sweeps the key space once it names this many resource ids.
+    std::size_t m_nextIdSweep = 0;
 };
 
 } // namespace fallback::node

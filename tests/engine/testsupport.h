@@ -152,6 +152,13 @@ public:
     void setDefaultSize(std::uint32_t size) { m_defaultSize = size; }
     /// Origin: the key is unknown (answers Miss) until written again.
     void setMissing(const StoredKey& key) { m_missing.insert(key); }
+    /// Origin: drops all it keeps for `key`, without a call; it then answers
+    /// a new default copy, like a remote origin that holds no ids.
+    void forget(const StoredKey& key)
+    {
+        m_origin.erase(key);
+        m_missing.erase(key);
+    }
 
     /// Puts an entry straight into the store: no call counted, no fault.
     void seed(const StoredKey& key, const Entry& entry)
@@ -242,6 +249,22 @@ public:
     std::optional<Entry> peek(const StoredKey& key) const override
     {
         return m_kind == Kind::Origin ? written(key) : MemoryTier::peek(key);
+    }
+
+    /// Origin: the keys it keeps something for (written or missing), so that
+    /// Engine::reclaimUnusedIds() sees every id this tier holds.
+    void forEachKey(const std::function<bool(const StoredKey&, const Entry&)>& visit) const override
+    {
+        if (m_kind != Kind::Origin) {
+            MemoryTier::forEachKey(visit);
+            return;
+        }
+        for (const auto& [key, entry] : m_origin)
+            if (!visit(key, entry))
+                return;
+        for (const StoredKey& key : m_missing)
+            if (!visit(key, Entry{}))
+                return;
     }
 
 private:

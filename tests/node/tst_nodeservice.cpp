@@ -40,7 +40,7 @@ public:
 };
 
 struct Fixture {
-    explicit Fixture(bool originDead = false)
+    explicit Fixture(bool originDead = false, std::size_t idSweepThreshold = 1u << 16)
         : edge(Capacity{}, EvictionKind::Lru), kv(Capacity{}, EvictionKind::Lru),
           origin(Capacity{}, EvictionKind::Lru),
           engine(keys, clock, {&edge, &kv, originDead ? static_cast<Tier*>(&dead) : &origin, nullptr})
@@ -48,6 +48,7 @@ struct Fixture {
         engine.setPolicy(*parsePolicyYaml(kPolicy, "test").value);
         ServiceOptions options;
         options.adminToken = kToken;
+        options.idSweepThreshold = idSweepThreshold;
         service = std::make_unique<NodeService>(engine, clock, options, nullptr, nullptr);
         // The origin knows product/a (stored 5 s before the start).
         Entry entry;
@@ -120,6 +121,7 @@ private slots:
     void purgeBodies();
     void bumpChangesEtagAndVersion();
     void metricsNames();
+    void oneOffIdsAreHandedBack();
 };
 
 void TestNodeService::routes_data()
@@ -366,6 +368,43 @@ void TestNodeService::metricsNames()
              "fallback_namespace_version{namespace=\"config\"} 1\n"}) {
         QVERIFY2(text.contains(line), line);
     }
+}
+
+void TestNodeService::oneOffIdsAreHandedBack()
+{
+    // A crawler asks for thousands of ids the origin does not have, between
+    // reads and writes of real items. The key space is swept on tick() and
+    // stays the size of what is in use; no item ever answers another's body.
+    Fixture f(false, 256);
+    auto item = [](int i) -> QByteArray { return "/v1/items/product/item-" + QByteArray::number(i); };
+    auto bodyOfItem = [](int i, int generation) -> QByteArray {
+        return "body " + QByteArray::number(i) + " v" + QByteArray::number(generation);
+    };
+    std::vector<int> generation(40, 0);
+    for (int i = 0; i < 40; ++i)
+        QCOMPARE(f.call("PUT", item(i), bodyOfItem(i, 0)).status, 200);
+    for (int round = 0; round < 30; ++round) {
+        for (int i = 0; i < 300; ++i) {
+            const QByteArray target = QByteArray("/v1/items/product/crawl-") +
+                                      QByteArray::number(round) + "-" + QByteArray::number(i);
+            QCOMPARE(f.call("GET", target, {}, false).status, 404);
+        }
+        const int changed = round % 40;
+        QCOMPARE(f.call("PUT", item(changed), bodyOfItem(changed, ++generation[changed])).status, 200);
+        for (int i = 0; i < 40; ++i) {
+            const HttpResponse r = f.call("GET", item(i), {}, false);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(body(r), bodyOfItem(i, generation[i]));
+        }
+        f.clock.time += kMicrosPerSecond;
+        f.service->tick();
+    }
+    // 9 000 one-off ids were asked for; the key space holds the 40 items,
+    // "a", and at most what arrived since the last sweep.
+    QVERIFY2(f.keys.liveResourceCount() < 41 + 2 * 300 + 256,
+             qPrintable(QString::number(f.keys.liveResourceCount())));
+    QVERIFY(f.keys.resourceCount() < 2000); // ids were reused, not grown
+    QVERIFY(!f.keys.findResource("crawl-0-0"));
 }
 
 QTEST_APPLESS_MAIN(TestNodeService)
