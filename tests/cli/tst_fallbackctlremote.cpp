@@ -127,6 +127,15 @@ void TestFallbackctlRemote::usageErrors_data()
     QTest::newRow("url twice") << QStringList{QStringLiteral("stats"), QStringLiteral("--url"), url,
                                               QStringLiteral("--url"), url}
                                << QStringLiteral("--url is given twice");
+    QTest::newRow("if-match twice") << QStringList{QStringLiteral("policy"), QStringLiteral("apply"),
+                                                   example("demo.policy.yaml"), QStringLiteral("--if-match"),
+                                                   QStringLiteral("\"a\""), QStringLiteral("--if-match=\"b\""),
+                                                   QStringLiteral("--url"), url}
+                                    << QStringLiteral("--if-match is given twice");
+    QTest::newRow("namespace twice") << QStringList{QStringLiteral("purge"), QStringLiteral("--namespace"),
+                                                    QStringLiteral("a"), QStringLiteral("--namespace"),
+                                                    QStringLiteral("b"), QStringLiteral("--url"), url}
+                                     << QStringLiteral("--namespace is given twice");
     QTest::newRow("stats argument") << QStringList{QStringLiteral("stats"), QStringLiteral("extra"),
                                                    QStringLiteral("--url"), url}
                                     << QStringLiteral("stats takes no argument 'extra'");

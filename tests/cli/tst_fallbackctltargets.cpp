@@ -17,6 +17,8 @@ private slots:
     void init();
     void refusedToken();
     void tokenSources();
+    void tokenOrderWithProfile_data();
+    void tokenOrderWithProfile();
     void deploymentProfiles();
     void keychainProfileNeedsAnotherSource();
     void httpsTrustsOnlyTheConfiguredCa();
@@ -84,6 +86,52 @@ void TestFallbackctlTargets::tokenSources()
     QCOMPARE(warned.exitCode, 0);
     QVERIFY2(warned.err.contains("warning: the token file"), warned.err.constData());
     QCOMPARE(server.seen().size(), std::size_t(3));
+}
+
+void TestFallbackctlTargets::tokenOrderWithProfile_data()
+{
+    // README: --token-file, then the profile's env: / file: source, then FALLBACK_TOKEN.
+    QTest::addColumn<QString>("profileToken"); // "env", "file" or "" for none
+    QTest::addColumn<bool>("tokenFile");
+    QTest::addColumn<bool>("fallbackToken");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("token file over profile env") << QStringLiteral("env") << true << true << QByteArray(kToken);
+    QTest::newRow("token file over profile file") << QStringLiteral("file") << true << false << QByteArray(kToken);
+    QTest::newRow("profile env over FALLBACK_TOKEN") << QStringLiteral("env") << false << true
+                                                     << QByteArray("from-profile-env");
+    QTest::newRow("profile file over FALLBACK_TOKEN") << QStringLiteral("file") << false << true
+                                                      << QByteArray("from-profile-file");
+    QTest::newRow("FALLBACK_TOKEN without profile token") << QString() << false << true << QByteArray("from-env");
+}
+
+void TestFallbackctlTargets::tokenOrderWithProfile()
+{
+    QFETCH(QString, profileToken);
+    QFETCH(bool, tokenFile);
+    QFETCH(bool, fallbackToken);
+    QFETCH(QByteArray, expected);
+    ScriptedServer server(always(200, R"({"namespace":"a","version":1})"));
+    QByteArray token;
+    if (profileToken == QLatin1String("env"))
+        token = "\n    token: env:FALLBACKCTL_PROFILE_TOKEN";
+    else if (profileToken == QLatin1String("file"))
+        token = "\n    token: file:" + writeFile(*m_home, QStringLiteral("profile-token"), "from-profile-file\n").toUtf8();
+    const QString profiles = writeFile(*m_home, QStringLiteral("deployments.yaml"),
+                                       "schema: 1\ndeployments:\n  - name: here\n    url: "
+                                           + QByteArray::fromStdString(server.url()) + token
+                                           + "\n    environment: development\n");
+    QProcessEnvironment environment = env();
+    environment.insert(QStringLiteral("FALLBACKCTL_PROFILE_TOKEN"), QStringLiteral("from-profile-env"));
+    if (fallbackToken)
+        environment.insert(QStringLiteral("FALLBACK_TOKEN"), QStringLiteral("from-env"));
+    QStringList args{QStringLiteral("bump"), QStringLiteral("a"), QStringLiteral("--deployment"), QStringLiteral("here"),
+                     QStringLiteral("--profiles"), profiles};
+    if (tokenFile)
+        args << QStringLiteral("--token-file") << this->tokenFile();
+    const Run run = runFallbackctl(args, environment);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(server.seen().size(), std::size_t(1));
+    QCOMPARE(server.seen()[0].headers.at("authorization"), "Bearer " + expected);
 }
 
 void TestFallbackctlTargets::deploymentProfiles()

@@ -493,6 +493,11 @@ void TestAdminClient::purgeRequestJson_data()
     QTest::newRow("namespace") << QStringList{} << QStringLiteral("config") << false
                                << QStringLiteral(R"({"namespace":"config"})");
     QTest::newRow("all") << QStringList{} << QString() << true << QStringLiteral(R"({"all":true})");
+    // Exactly one scope is sent: all, else the namespace, else the keys.
+    QTest::newRow("all wins") << QStringList{QStringLiteral("product:1")} << QStringLiteral("config") << true
+                              << QStringLiteral(R"({"all":true})");
+    QTest::newRow("namespace over keys") << QStringList{QStringLiteral("product:1")} << QStringLiteral("config")
+                                         << false << QStringLiteral(R"({"namespace":"config"})");
     QTest::newRow("escaped key") << QStringList{QStringLiteral("p:\"q\"")} << QString() << false
                                  << QStringLiteral(R"({"keys":["p:\"q\""]})");
 }

@@ -45,6 +45,8 @@ private slots:
     void fileErrors_data();
     void fileErrors();
     void warnsAboutReadableFile();
+    void warnsForGroupOrOthers_data();
+    void warnsForGroupOrOthers();
     void expandsHome();
     void keychainAndNone();
     void describesSources();
@@ -151,6 +153,32 @@ void TestCredentials::warnsAboutReadableFile()
     const Result<std::string> token = resolveToken({TokenSource::Kind::File, path}, &warning);
     QVERIFY(token.ok()); // still works
     QCOMPARE(q(warning), QStringLiteral("the token file %1 can be read by other users (mode 0644): chmod 600 it").arg(q(path)));
+}
+
+void TestCredentials::warnsForGroupOrOthers_data()
+{
+    QTest::addColumn<int>("permissions"); // QFileDevice::Permissions
+    QTest::addColumn<QString>("mode");    // in the warning; empty for none
+    const auto owner = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    QTest::newRow("owner only") << int(owner) << QString();
+    QTest::newRow("group") << int(owner | QFileDevice::ReadGroup) << QStringLiteral("0640");
+    QTest::newRow("others") << int(owner | QFileDevice::ReadOther) << QStringLiteral("0604");
+}
+
+void TestCredentials::warnsForGroupOrOthers()
+{
+    QFETCH(int, permissions);
+    QFETCH(QString, mode);
+    QTemporaryDir dir;
+    const std::string path = writeFile(dir, QStringLiteral("token"), kSecret, QFileDevice::Permissions(permissions));
+    std::string warning = "stale";
+    const Result<std::string> token = resolveToken({TokenSource::Kind::File, path}, &warning);
+    QVERIFY(token.ok());
+    if (mode.isEmpty())
+        QCOMPARE(q(warning), QString());
+    else
+        QCOMPARE(q(warning),
+                 QStringLiteral("the token file %1 can be read by other users (mode %2): chmod 600 it").arg(q(path), mode));
 }
 
 void TestCredentials::expandsHome()

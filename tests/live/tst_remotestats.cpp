@@ -159,6 +159,8 @@ private slots:
     void statsDisabledTierAndMinimalDocument();
     void statsErrors_data();
     void statsErrors();
+    void statsSeriesOldestFirst_data();
+    void statsSeriesOldestFirst();
     void statsTable();
 };
 
@@ -416,6 +418,38 @@ void TestRemoteStats::statsErrors()
     QVERIFY2(q(parsed.error().message).startsWith(message), parsed.error().message.c_str());
 }
 
+void TestRemoteStats::statsSeriesOldestFirst_data()
+{
+    // handFilledStats() has points at 1'700'000'000, ...'002, ...'004: the
+    // second point's `t` is moved.
+    QTest::addColumn<qint64>("second");
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("after the first") << qint64(1'700'000'001) << true;
+    QTest::newRow("same second") << qint64(1'700'000'000) << false;
+    QTest::newRow("before the first") << qint64(1'699'999'999) << false;
+}
+
+void TestRemoteStats::statsSeriesOldestFirst()
+{
+    QFETCH(qint64, second);
+    QFETCH(bool, ok);
+    RunSummary summary;
+    summary.stats = handFilledStats();
+    nlohmann::json doc = nodeStatsJson(summary);
+    doc["series"][1]["t"] = second;
+    const Result<RemoteStats> parsed = parseStats(doc);
+    if (ok) {
+        QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
+        QCOMPARE(parsed->series.size(), std::size_t(5));
+        QCOMPARE(parsed->series[1].second, std::int64_t(second));
+        return;
+    }
+    QVERIFY(!parsed.ok());
+    QCOMPARE(q(parsed.error().code), QStringLiteral("invalid_stats"));
+    QCOMPARE(q(parsed.error().message),
+             QStringLiteral("stats field 'series[1].t' does not follow the previous point (series are oldest first)"));
+}
+
 void TestRemoteStats::statsTable()
 {
     RunSummary summary;
@@ -426,7 +460,9 @@ void TestRemoteStats::statsTable()
     const QString table = q(remoteStatsToTable(*parsed));
     QVERIFY2(table.contains(QStringLiteral("edge_cache")), qPrintable(table));
     QVERIFY(table.contains(QStringLiteral("client_cache   (disabled)")));
-    QVERIFY(table.contains(QStringLiteral("served by")));
+    // Shares of the reads answered: 150 of the 300 served.
+    QVERIFY2(table.contains(QStringLiteral("served by   edge_cache 150 (50.00%), edge_kv 90 (30.00%)")),
+             qPrintable(table));
     QVERIFY(table.contains(QStringLiteral("nsb")));
     QVERIFY(table.contains(QStringLiteral("latency ms  p50 ")));
 }

@@ -1,0 +1,177 @@
+// What fallbackctl's remote commands (SPEC §5) make of a node's answers,
+// run as the real binary against a scripted node inside the test: answers
+// that are not what the node should send (exit 1, never a made-up success),
+// the exact failure lines, reads retried and writes not (README), and
+// --timeout applied to each attempt. tst_fallbackctlremote covers the
+// commands' happy paths and usage errors.
+#include "fallbackctlrunner.h"
+#include "live/remotestats.h"
+#include "policy/policyloader.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+/// A success for each admin path: what a healthy node answers.
+QByteArray success(const QByteArray& path)
+{
+    if (path.startsWith("/v1/admin/policy")) {
+        const fallback::Loaded<fallback::Policy> demo = fallback::loadPolicyFile(FALLBACK_EXAMPLES_DIR "/demo.policy.yaml");
+        if (!demo.ok())
+            qFatal("demo policy does not load");
+        return QByteArray::fromStdString(fallback::live::policyToJson(*demo.value).dump());
+    }
+    if (path.startsWith("/v1/admin/purge"))
+        return R"({"purged":1})";
+    if (path.startsWith("/v1/admin/namespaces/"))
+        return R"({"namespace":"product","version":2})";
+    return R"({"requests":0})";
+}
+
+} // namespace
+
+class TestFallbackctlAnswers : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init();
+    void badAnswers_data();
+    void badAnswers();
+    void readsRetriedWritesNot_data();
+    void readsRetriedWritesNot();
+    void timeoutAppliesToEachAttempt_data();
+    void timeoutAppliesToEachAttempt();
+
+private:
+    QProcessEnvironment env() const { return cleanEnvironment(m_home->path()); }
+
+    std::unique_ptr<QTemporaryDir> m_home;
+};
+
+void TestFallbackctlAnswers::init()
+{
+    m_home = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_home->isValid());
+}
+
+void TestFallbackctlAnswers::badAnswers_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("error"); // the whole of stderr
+    const QStringList purge{QStringLiteral("purge"), QStringLiteral("--all")};
+    const QStringList bump{QStringLiteral("bump"), QStringLiteral("product")};
+    const QStringList stats{QStringLiteral("stats")};
+    const QStringList policyGet{QStringLiteral("policy"), QStringLiteral("get")};
+    QTest::newRow("purge without count") << purge << 200 << QByteArray(R"({"status":"ok"})")
+                                         << QByteArray("fallbackctl: purge: the deployment's answer has no 'purged' count\n");
+    QTest::newRow("purge negative count") << purge << 200 << QByteArray(R"({"purged":-1})")
+                                          << QByteArray("fallbackctl: purge: the deployment's answer has no 'purged' count\n");
+    QTest::newRow("purge not json") << purge << 200 << QByteArray("<html>ok</html>")
+                                    << QByteArray("fallbackctl: purge: the deployment's answer is not JSON\n");
+    QTest::newRow("bump not json") << bump << 200 << QByteArray("<html>ok</html>")
+                                   << QByteArray("fallbackctl: bump: the deployment's answer is not JSON\n");
+    QTest::newRow("bump without version") << bump << 200 << QByteArray(R"({"namespace":"product"})")
+                                          << QByteArray("fallbackctl: bump: the deployment's answer has no 'version' count\n");
+    QTest::newRow("stats not json") << stats << 200 << QByteArray("not json")
+                                    << QByteArray("fallbackctl: stats: the deployment's answer is not JSON\n");
+    QTest::newRow("stats wrong shape")
+        << stats << 200 << QByteArray(R"({"requests":"many"})")
+        << QByteArray("fallbackctl: the deployment's stats cannot be read: "
+                      "stats field 'requests' is not a non-negative integer\n");
+    QTest::newRow("policy that does not load")
+        << policyGet << 200 << QByteArray(R"({"schema":1,"defaults":{"tll":"1s"},"namespaces":[]})")
+        << QByteArray("fallbackctl: the deployment's policy does not load\n");
+    // The failure line names the status once, and the node's words when it has some.
+    QTest::newRow("error without message") << stats << 500 << QByteArray("{}")
+                                           << QByteArray("fallbackctl: stats failed: HTTP 500\n");
+    QTest::newRow("error with message") << bump << 404 << QByteArray(R"({"error":"no namespace 'product'"})")
+                                        << QByteArray("fallbackctl: bump failed: no namespace 'product' (HTTP 404)\n");
+}
+
+void TestFallbackctlAnswers::badAnswers()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, error);
+    ScriptedServer server(always(status, body));
+    const Run run = runFallbackctl(withUrl(args, server.url()) << QStringLiteral("--token-file")
+                                                               << writeTokenFile(*m_home),
+                                   env());
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(run.out, QByteArray());
+    if (error.endsWith("does not load\n")) // the loader's diagnostics come first
+        QVERIFY2(run.err.endsWith(error), run.err.constData());
+    else
+        QCOMPARE(run.err, error);
+    QVERIFY(!run.err.contains(kToken));
+}
+
+void TestFallbackctlAnswers::readsRetriedWritesNot_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<int>("requests");
+    QTest::newRow("stats") << QStringList{QStringLiteral("stats"), QStringLiteral("--json")} << 0 << 2;
+    QTest::newRow("policy get") << QStringList{QStringLiteral("policy"), QStringLiteral("get"), QStringLiteral("--json")}
+                                << 0 << 2;
+    QTest::newRow("bump") << QStringList{QStringLiteral("bump"), QStringLiteral("product")} << 1 << 1;
+    QTest::newRow("purge keys") << QStringList{QStringLiteral("purge"), QStringLiteral("--key"),
+                                               QStringLiteral("product:1")}
+                                << 1 << 1;
+    QTest::newRow("policy apply") << QStringList{QStringLiteral("policy"), QStringLiteral("apply"),
+                                                 example("demo.policy.yaml"), QStringLiteral("--if-match"),
+                                                 QStringLiteral("\"e1\"")}
+                                  << 1 << 1;
+}
+
+void TestFallbackctlAnswers::readsRetriedWritesNot()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(int, requests);
+    // A 503 first, then a success any command would take.
+    ScriptedServer server([](const Seen& seen, int index) {
+        return index == 0 ? ScriptedServer::answer(503, R"({"error":"Service unavailable"})")
+                          : ScriptedServer::answer(200, success(seen.path));
+    });
+    const Run run = runFallbackctl(withUrl(args, server.url()), env());
+    QVERIFY2(run.exitCode == exitCode, run.err.constData());
+    QCOMPARE(int(server.seen().size()), requests);
+    if (exitCode != 0)
+        QVERIFY2(run.err.contains("failed: Service unavailable (HTTP 503)"), run.err.constData());
+}
+
+void TestFallbackctlAnswers::timeoutAppliesToEachAttempt_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("attempts");
+    QTest::newRow("bump: one attempt") << QStringList{QStringLiteral("bump"), QStringLiteral("product")} << 1;
+    QTest::newRow("stats: three attempts") << QStringList{QStringLiteral("stats")} << 3;
+}
+
+void TestFallbackctlAnswers::timeoutAppliesToEachAttempt()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, attempts);
+    ScriptedServer server([](const Seen&, int) { return std::optional<QByteArray>(); });
+    QElapsedTimer clock;
+    clock.start();
+    const Run run = runFallbackctl(withUrl(args << QStringLiteral("--timeout") << QStringLiteral("300ms"),
+                                           server.url()),
+                                   env());
+    const qint64 elapsed = clock.elapsed();
+    QCOMPARE(run.exitCode, 3);
+    QVERIFY2(run.err.contains("timed out"), run.err.constData());
+    QCOMPARE(int(server.seen().size()), attempts);
+    // 300 ms per attempt (plus 200 + 400 ms of back-off between reads), far
+    // from the 10 s default.
+    QVERIFY2(elapsed >= 300 * attempts && elapsed < 5000, qPrintable(QString::number(elapsed)));
+}
+
+QTEST_GUILESS_MAIN(TestFallbackctlAnswers)
+#include "tst_fallbackctlanswers.moc"
