@@ -4,6 +4,7 @@
 #include "live/credentials.h"
 #include "live/profiles.h"
 #include "util/suggest.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -117,6 +118,10 @@ std::optional<int> parseRemoteArgs(const std::vector<std::string>& args, std::in
             once = !out.timeout;
             out.timeout = *timeout;
         } else if (flag == "--if-match") {
+            if (value.empty() || hasControlCharacter(value))
+                return usage("--if-match needs the ETag as the deployment sent it (policy get prints "
+                             "it), with no control characters",
+                             usageText);
             once = !out.ifMatch;
             out.ifMatch = value;
         } else if (flag == "--namespace") {
@@ -215,6 +220,8 @@ std::optional<int> resolveTarget(const RemoteArgs& args, const std::string& usag
 
 int reportFailure(const RemoteArgs& args, const Target& target, const live::Response& response)
 {
+    if (response.refusedLocally) // nothing was sent: the input is at fault
+        return fail(kFailed, args.command + " not sent: " + response.errorMessage());
     if (!response.reached())
         return fail(kUnreachable, "cannot reach " + target.label + ": " + response.errorMessage());
     if (response.httpStatus == 401) {

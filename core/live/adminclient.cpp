@@ -321,6 +321,7 @@ struct AdminClient::Impl {
         call.response.attempts = call.attempt;
         if (!call.presetError.empty()) {
             call.response.transportError = call.presetError;
+            call.response.refusedLocally = true;
             deliver(call);
             return;
         }

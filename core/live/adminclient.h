@@ -44,6 +44,9 @@ struct Response {
     Micros latency = 0;         ///< of the last attempt
     int attempts = 0;
     Micros retryAfter = -1;     ///< a Retry-After header (seconds or HTTP date) as a delay, or -1
+    /// Refused here before anything was sent (no URL, a control character
+    /// in the token or a header): bad input, not an unreachable deployment.
+    bool refusedLocally = false;
 
     bool reached() const { return httpStatus != 0; }
     bool ok() const { return httpStatus >= 200 && httpStatus < 300; }

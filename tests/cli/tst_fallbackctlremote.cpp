@@ -132,6 +132,12 @@ void TestFallbackctlRemote::usageErrors_data()
                                                    QStringLiteral("\"a\""), QStringLiteral("--if-match=\"b\""),
                                                    QStringLiteral("--url"), url}
                                     << QStringLiteral("--if-match is given twice");
+    // A header injection is bad input (exit 2), not an unreachable node.
+    QTest::newRow("if-match with a line break")
+        << QStringList{QStringLiteral("policy"), QStringLiteral("apply"), example("demo.policy.yaml"),
+                       QStringLiteral("--if-match"), QStringLiteral("\"e1\"\r\nX-Evil: 1"),
+                       QStringLiteral("--url"), url}
+        << QStringLiteral("--if-match needs the ETag as the deployment sent it");
     QTest::newRow("namespace twice") << QStringList{QStringLiteral("purge"), QStringLiteral("--namespace"),
                                                     QStringLiteral("a"), QStringLiteral("--namespace"),
                                                     QStringLiteral("b"), QStringLiteral("--url"), url}

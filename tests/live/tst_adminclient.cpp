@@ -332,6 +332,7 @@ void TestAdminClient::connectionRefused()
         QVERIFY(!r.transportError.empty());
         QCOMPARE(r.errorMessage(), r.transportError);
         QCOMPARE(r.attempts, tag == 1 ? 3 : 1);
+        QVERIFY(!r.refusedLocally); // sent, and nobody answered
     }
 }
 

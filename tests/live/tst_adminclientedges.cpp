@@ -190,6 +190,7 @@ void TestAdminClientEdges::refusesControlCharacters()
     QVERIFY2(r.transportError.find("abc") == std::string::npos, r.transportError.c_str());
     QVERIFY2(r.transportError.find(kToken) == std::string::npos, r.transportError.c_str());
     QCOMPARE(r.attempts, 1);
+    QVERIFY(r.refusedLocally); // bad input, not an unreachable deployment
     // Refused before anything left: no request, so no token, reached the node.
     QTest::qWait(200);
     QCOMPARE(server.seen().size(), std::size_t(0));
