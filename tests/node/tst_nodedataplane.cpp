@@ -234,6 +234,8 @@ void TestNodeDataPlane::tooLargeRefusedBeforeBody()
     QVERIFY2(elapsed < 2000, "the 413 must not wait for the body");
     QVERIFY(answer.contains("application/json"));
     QVERIFY(answer.contains("\"error\""));
+    // The body was left unread: the connection cannot carry another request.
+    QVERIFY2(answer.contains("Connection: close"), answer.constData());
 
     // Just over the limit through a client, and a chunked body with no length.
     QCOMPARE(http("PUT", m_node.url(QStringLiteral("/v1/items/tiny/b")), QByteArray(1025, 'x'),
@@ -334,6 +336,30 @@ void TestNodeDataPlane::limitsOnTargetAndHeaders()
     const QByteArray longTarget = rawExchange(
         m_node.port(), "GET /v1/items/product/" + QByteArray(5000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
     QCOMPARE(rawStatus(longTarget), 414);
+    // 4 KiB exactly is not too long (the id is, for the key rules: 400);
+    // one byte more is.
+    const QByteArray prefix = "/v1/items/product/";
+    const QByteArray atLimit = rawExchange(
+        m_node.port(), "GET " + prefix + QByteArray(4096 - prefix.size(), 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(rawStatus(atLimit), 400);
+    const QByteArray overLimit = rawExchange(
+        m_node.port(), "GET " + prefix + QByteArray(4097 - prefix.size(), 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(rawStatus(overLimit), 414);
+    // Far past every limit, the request line alone is still 414, and header
+    // fields alone 431.
+    const QByteArray hugeTarget = rawExchange(
+        m_node.port(), "GET /v1/items/product/" + QByteArray(30000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(rawStatus(hugeTarget), 414);
+    QByteArray hugeFields;
+    for (int i = 0; i < 30; ++i)
+        hugeFields += "X-Filler-" + QByteArray::number(i) + ": " + QByteArray(1000, 'f') + "\r\n";
+    QCOMPARE(rawStatus(rawExchange(m_node.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n" + hugeFields + "\r\n")), 431);
+    // Many small fields count with their names and separators: 1500 of 13
+    // bytes are over 16 KiB.
+    QByteArray smallFields;
+    for (int i = 0; i < 1500; ++i)
+        smallFields += "X-Abcdef: 1\r\n";
+    QCOMPARE(rawStatus(rawExchange(m_node.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n" + smallFields + "\r\n")), 431);
     QByteArray fields;
     for (int i = 0; i < 20; ++i)
         fields += "X-Filler-" + QByteArray::number(i) + ": " + QByteArray(1000, 'f') + "\r\n";

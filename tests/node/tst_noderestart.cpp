@@ -99,6 +99,13 @@ void TestNodeRestart::bumpSurvivesRestart()
     QVERIFY(origin.start());
     Node first;
     QVERIFY(first.start(fixture("node.policy.yaml"), origin.url(), data));
+    // The versions in force are saved at start, before any bump.
+    QFile versions(data + QStringLiteral("/versions.json"));
+    QVERIFY(versions.open(QIODevice::ReadOnly));
+    const QJsonObject saved = QJsonDocument::fromJson(versions.readAll()).object();
+    QCOMPARE(saved.value(QStringLiteral("product")).toInt(), 3);
+    QCOMPARE(saved.value(QStringLiteral("swr")).toInt(), 1);
+    versions.close();
     QCOMPARE(first.item(QStringLiteral("product"), QStringLiteral("item-9")).status, 200); // v3 on disk
     const Reply bump = first.admin("POST", QStringLiteral("/v1/admin/namespaces/product/bump"));
     QCOMPARE(bump.json().value(QStringLiteral("version")).toInt(), 4);

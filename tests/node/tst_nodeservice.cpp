@@ -3,109 +3,14 @@
 // 413 before the body, the policy's ETag / If-Match rules, purge bodies,
 // bump and the /metrics names. The engine runs on in-process tiers with a
 // hand-set clock; a failing tier stands in for a dead origin.
-#include "node/nodeservice.h"
-
-#include "engine/engine.h"
-#include "policy/policyloader.h"
-#include "tiers/memorytier.h"
-
-#include "inprocessnode.h"
+#include "servicefixture.h"
 
 #include <QtTest>
 
-#include <memory>
-#include <optional>
-
 using namespace fallback;
 using namespace fallback::node;
-
-namespace {
-
-constexpr const char* kToken = "test-token-0123456789";
-using nodetest::kPolicy;
-using nodetest::kStart;
-using nodetest::ManualClock;
-
-/// An origin that is down: every call answers Error.
-class DeadTier final : public Tier {
-public:
-    TierAnswer get(const StoredKey&, Micros, Micros) override { return {TierStatus::Error, 0, {}}; }
-    TierAnswer put(const StoredKey&, const Entry&, Micros) override { return {TierStatus::Error, 0, {}}; }
-    TierAnswer erase(const StoredKey&, Micros) override { return {TierStatus::Error, 0, {}}; }
-    std::size_t purge(const PurgeScope&) override { return 0; }
-    std::size_t countMatching(const PurgeScope&) const override { return 0; }
-    std::optional<Entry> peek(const StoredKey&) const override { return std::nullopt; }
-    void forEachKey(const std::function<bool(const StoredKey&, const Entry&)>&) const override {}
-    TierUsage usage() const override { return {}; }
-};
-
-struct Fixture {
-    explicit Fixture(bool originDead = false, std::size_t idSweepThreshold = 1u << 16)
-        : edge(Capacity{}, EvictionKind::Lru), kv(Capacity{}, EvictionKind::Lru),
-          origin(Capacity{}, EvictionKind::Lru),
-          engine(keys, clock, {&edge, &kv, originDead ? static_cast<Tier*>(&dead) : &origin, nullptr})
-    {
-        engine.setPolicy(*parsePolicyYaml(kPolicy, "test").value);
-        ServiceOptions options;
-        options.adminToken = kToken;
-        options.idSweepThreshold = idSweepThreshold;
-        service = std::make_unique<NodeService>(engine, clock, options, nullptr, nullptr);
-        // The origin knows product/a (stored 5 s before the start).
-        Entry entry;
-        entry.storedAt = kStart - 5 * kMicrosPerSecond;
-        entry.body = std::make_shared<const std::string>("hello");
-        entry.size = 5;
-        origin.put(engine.storedKey(*keys.findNamespace("product"), keys.intern("a")), entry, kStart);
-    }
-
-    HttpResponse call(const QByteArray& method, const QByteArray& target, const QByteArray& body = {},
-                      bool withToken = true, QList<QPair<QByteArray, QByteArray>> headers = {})
-    {
-        HttpRequest request;
-        request.method = method.toStdString();
-        request.target = target.toStdString();
-        request.body = body.toStdString();
-        request.peer = "127.0.0.1:1";
-        if (withToken)
-            request.headers.emplace_back("authorization", std::string("Bearer ") + kToken);
-        for (const auto& [name, value] : headers)
-            request.headers.emplace_back(name.toStdString(), value.toStdString());
-        std::optional<HttpResponse> answer;
-        service->handle(std::move(request), [&](HttpResponse r) { answer = std::move(r); });
-        if (!answer)
-            return errorResponse(599, "no answer");
-        return *answer;
-    }
-
-    ManualClock clock;
-    KeySpace keys;
-    MemoryTier edge;
-    MemoryTier kv;
-    MemoryTier origin;
-    DeadTier dead;
-    Engine engine;
-    std::unique_ptr<NodeService> service;
-};
-
-QByteArray header(const HttpResponse& r, const char* name)
-{
-    for (const auto& [key, value] : r.headers)
-        if (key == name)
-            return QByteArray::fromStdString(value);
-    return {};
-}
-
-QByteArray body(const HttpResponse& r)
-{
-    return r.body ? QByteArray::fromStdString(*r.body) : QByteArray();
-}
-
-QJsonObject json(const HttpResponse& r)
-{
-    return QJsonDocument::fromJson(body(r)).object();
-}
-
-} // namespace
+using namespace nodetest;
+using Fixture = nodetest::ServiceFixture;
 
 class TestNodeService : public QObject {
     Q_OBJECT
@@ -207,7 +112,7 @@ void TestNodeService::readHeaders()
 
 void TestNodeService::unavailableIsExact()
 {
-    Fixture f(true);
+    Fixture f({.deadOrigin = true});
     const HttpResponse r = f.call("GET", "/v1/items/product/a", {}, false);
     QCOMPARE(r.status, 503);
     QCOMPARE(body(r), QByteArray(R"({"error":"Service unavailable","hint":"use client cache"})"));
@@ -218,11 +123,7 @@ void TestNodeService::unavailableIsExact()
 void TestNodeService::tooLargeBeforeBody()
 {
     Fixture f;
-    HttpRequest head;
-    head.method = "PUT";
-    head.target = "/v1/items/product/big";
-    head.headers.emplace_back("authorization", std::string("Bearer ") + kToken);
-    head.contentLength = 1025;
+    HttpRequest head = Fixture::head("PUT", "/v1/items/product/big", 1025);
     HeadVerdict verdict = f.service->inspectHead(head);
     QVERIFY(verdict.reject);
     QCOMPARE(verdict.reject->status, 413);
@@ -375,7 +276,7 @@ void TestNodeService::oneOffIdsAreHandedBack()
     // A crawler asks for thousands of ids the origin does not have, between
     // reads and writes of real items. The key space is swept on tick() and
     // stays the size of what is in use; no item ever answers another's body.
-    Fixture f(false, 256);
+    Fixture f({.idSweepThreshold = 256});
     auto item = [](int i) -> QByteArray { return "/v1/items/product/item-" + QByteArray::number(i); };
     auto bodyOfItem = [](int i, int generation) -> QByteArray {
         return "body " + QByteArray::number(i) + " v" + QByteArray::number(generation);
