@@ -84,12 +84,6 @@ inline QString writeTokenFile(const QTemporaryDir& dir)
     return writeFile(dir, QStringLiteral("token"), QByteArray(kToken) + "\n");
 }
 
-/// A script that answers every request the same.
-inline ScriptedServer::Script always(int status, QByteArray body = "{}", QByteArray extra = {})
-{
-    return [=](const Seen&, int) { return ScriptedServer::answer(status, body, extra); };
-}
-
 inline QStringList withUrl(QStringList args, const std::string& url)
 {
     args << QStringLiteral("--url") << qs(url);

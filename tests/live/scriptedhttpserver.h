@@ -129,6 +129,40 @@ private:
     int m_connections = 0;
 };
 
+/// A script that answers every request the same.
+inline ScriptedServer::Script always(int status, QByteArray body = "{}", QByteArray extra = {})
+{
+    return [=](const Seen&, int) { return ScriptedServer::answer(status, body, extra); };
+}
+
+/// Sets an environment variable (null: unsets it) for one scope, restoring
+/// it after: the CA-bundle variables of the https tests.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const QByteArray& value)
+        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name))
+    {
+        if (value.isNull())
+            qunsetenv(name);
+        else
+            qputenv(name, value);
+    }
+    ~ScopedEnv()
+    {
+        if (m_had)
+            qputenv(m_name, m_old);
+        else
+            qunsetenv(m_name);
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* m_name;
+    bool m_had;
+    QByteArray m_old;
+};
+
 /// A file of the test-only TLS material (tests/fixtures/tls/make-certs.sh):
 /// `ca.pem`, `server.pem` (for 127.0.0.1), `wronghost.pem` (for
 /// edge.example.com) and their keys.

@@ -3,15 +3,12 @@
 // calls only, Retry-After, timeouts, refused connections, cancel, teardown
 // with calls in flight, many concurrent calls, and the token kept out of
 // every error.
-#include "live/adminclient.h"
-#include "scriptedhttpserver.h"
+#include "adminclientsupport.h"
 
 #include <QElapsedTimer>
 #include <QtTest>
 
-#include <atomic>
 #include <memory>
-#include <mutex>
 
 using namespace fallback;
 using namespace fallback::live;
@@ -19,55 +16,6 @@ using namespace fallback::live;
 namespace {
 
 constexpr const char* kToken = "tok-7f3a9c-SECRET-e21b";
-
-/// Answers collected from the client's worker thread.
-class Answers {
-public:
-    ResponseHandler handler(int tag = 0)
-    {
-        return [this, tag](Response r) {
-            std::lock_guard lock(m_mutex);
-            m_items.emplace_back(tag, std::move(r));
-            m_count.store(int(m_items.size()));
-        };
-    }
-    int count() const { return m_count.load(); }
-    Response at(std::size_t i) const
-    {
-        std::lock_guard lock(m_mutex);
-        return m_items.at(i).second;
-    }
-    std::vector<std::pair<int, Response>> all() const
-    {
-        std::lock_guard lock(m_mutex);
-        return m_items;
-    }
-
-private:
-    mutable std::mutex m_mutex;
-    std::vector<std::pair<int, Response>> m_items;
-    std::atomic<int> m_count{0};
-};
-
-Endpoint endpoint(const std::string& url, const std::string& token = {})
-{
-    Endpoint e;
-    e.url = url;
-    e.token = token;
-    e.timeout = 5 * kMicrosPerSecond;
-    e.retryBackoff = 20 * kMicrosPerMilli;
-    return e;
-}
-
-ScriptedServer::Script always(int status, QByteArray body = "{}", QByteArray extra = {})
-{
-    return [=](const Seen&, int) { return ScriptedServer::answer(status, body, extra); };
-}
-
-ScriptedServer::Script never()
-{
-    return [](const Seen&, int) { return std::optional<QByteArray>(); };
-}
 
 } // namespace
 

@@ -6,15 +6,12 @@
 // named as such, redirects not followed, answers over 32 MiB refused, a
 // cut-off answer being no answer, `series_after=0`, and cancel stopping
 // retries.
-#include "live/adminclient.h"
-#include "scriptedhttpserver.h"
+#include "adminclientsupport.h"
 
 #include <QDateTime>
 #include <QLocale>
 #include <QtTest>
 
-#include <atomic>
-#include <mutex>
 
 using namespace fallback;
 using namespace fallback::live;
@@ -22,40 +19,6 @@ using namespace fallback::live;
 namespace {
 
 constexpr const char* kToken = "tok-edge-5d2e-SECRET";
-
-/// Answers collected from the client's worker thread.
-class Answers {
-public:
-    ResponseHandler handler()
-    {
-        return [this](Response r) {
-            std::lock_guard lock(m_mutex);
-            m_items.push_back(std::move(r));
-            m_count.store(int(m_items.size()));
-        };
-    }
-    int count() const { return m_count.load(); }
-    Response at(std::size_t i) const
-    {
-        std::lock_guard lock(m_mutex);
-        return m_items.at(i);
-    }
-
-private:
-    mutable std::mutex m_mutex;
-    std::vector<Response> m_items;
-    std::atomic<int> m_count{0};
-};
-
-Endpoint endpoint(const std::string& url, const std::string& token = kToken)
-{
-    Endpoint e;
-    e.url = url;
-    e.token = token;
-    e.timeout = 5 * kMicrosPerSecond;
-    e.retryBackoff = 20 * kMicrosPerMilli;
-    return e;
-}
 
 /// Fails the first `failures` requests with 503 (and `extra` headers), then 200.
 ScriptedServer::Script failingFirst(int failures, QByteArray extra = {})
@@ -98,7 +61,7 @@ void TestAdminClientEdges::backoffDoublesBetweenAttempts()
     ScriptedServer server(failingFirst(2));
     AdminClient client;
     Answers answers;
-    Endpoint ep = endpoint(server.url());
+    Endpoint ep = endpoint(server.url(), kToken);
     ep.retryBackoff = 500 * kMicrosPerMilli;
     client.stats(ep, -1, answers.handler());
     QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 10000);
@@ -139,7 +102,7 @@ void TestAdminClientEdges::retryAfterForms()
     ScriptedServer server(failingFirst(1, "Retry-After: " + retryAfter + "\r\n"));
     AdminClient client;
     Answers answers;
-    Endpoint ep = endpoint(server.url());
+    Endpoint ep = endpoint(server.url(), kToken);
     ep.maxRetryAfter = capSeconds * kMicrosPerSecond;
     client.stats(ep, -1, answers.handler());
     QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 10000);
@@ -199,7 +162,7 @@ void TestAdminClientEdges::refusesControlCharacters()
 void TestAdminClientEdges::missingUrlIsNamed()
 {
     AdminClient client;
-    const Endpoint ep = endpoint(std::string{});
+    const Endpoint ep = endpoint(std::string{}, kToken);
     const Response r = client.wait([&](ResponseHandler done) { return client.health(ep, std::move(done)); });
     QCOMPARE(r.httpStatus, 0);
     QCOMPARE(QString::fromStdString(r.errorMessage()), QStringLiteral("no deployment URL given"));
@@ -216,7 +179,7 @@ void TestAdminClientEdges::redirectsAreNotFollowed()
     });
     AdminClient client;
     Answers answers;
-    client.stats(endpoint(server.url()), -1, answers.handler());
+    client.stats(endpoint(server.url(), kToken), -1, answers.handler());
     QTRY_COMPARE(answers.count(), 1);
     QCOMPARE(answers.at(0).httpStatus, 307);
     QVERIFY(!answers.at(0).ok());
@@ -231,7 +194,7 @@ void TestAdminClientEdges::oversizedAnswerIsRefused()
     ScriptedServer server([huge](const Seen&, int) { return ScriptedServer::answer(200, huge); });
     AdminClient client;
     Answers answers;
-    client.stats(endpoint(server.url()), -1, answers.handler());
+    client.stats(endpoint(server.url(), kToken), -1, answers.handler());
     QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 20000);
     const Response r = answers.at(0);
     QCOMPARE(r.httpStatus, 0);
@@ -249,7 +212,7 @@ void TestAdminClientEdges::cutOffAnswerIsNoAnswer()
     });
     AdminClient client;
     Answers answers;
-    Endpoint ep = endpoint(server.url());
+    Endpoint ep = endpoint(server.url(), kToken);
     ep.timeout = 300 * kMicrosPerMilli;
     ep.retries = 0;
     client.stats(ep, -1, answers.handler());
@@ -267,7 +230,7 @@ void TestAdminClientEdges::seriesAfterZeroIsSent()
     ScriptedServer server([](const Seen&, int) { return ScriptedServer::answer(200); });
     AdminClient client;
     Answers answers;
-    client.stats(endpoint(server.url()), 0, answers.handler());
+    client.stats(endpoint(server.url(), kToken), 0, answers.handler());
     QTRY_COMPARE(answers.count(), 1);
     QCOMPARE(server.seen().at(0).path, QByteArray("/v1/admin/stats?series_after=0"));
 }
@@ -279,7 +242,7 @@ void TestAdminClientEdges::cancelStopsRetries()
     ScriptedServer server([](const Seen&, int) { return ScriptedServer::answer(503, R"({"error":"busy"})"); });
     AdminClient client;
     Answers answers;
-    Endpoint ep = endpoint(server.url());
+    Endpoint ep = endpoint(server.url(), kToken);
     ep.retryBackoff = 500 * kMicrosPerMilli;
     const CallId id = client.stats(ep, -1, answers.handler());
     QTRY_COMPARE(server.seen().size(), std::size_t(1));

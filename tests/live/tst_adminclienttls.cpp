@@ -4,14 +4,11 @@
 // peer or one named for another host is refused before any request (so
 // before the token) leaves, once, with libcurl's reason; the CA bundle comes
 // from the endpoint, else $CURL_CA_BUNDLE, else $SSL_CERT_FILE.
-#include "live/adminclient.h"
-#include "scriptedhttpserver.h"
+#include "adminclientsupport.h"
 
 #include <QSslSocket>
 #include <QtTest>
 
-#include <atomic>
-#include <mutex>
 
 using namespace fallback;
 using namespace fallback::live;
@@ -25,65 +22,13 @@ ScriptedServer::Script healthy()
     return [](const Seen&, int) { return ScriptedServer::answer(200, R"({"status":"ok"})"); };
 }
 
-Endpoint endpoint(const std::string& url, const std::string& caFile = {})
+/// The test's endpoint, verifying peers with `caFile` (empty: the environment's).
+Endpoint tlsEndpoint(const std::string& url, const std::string& caFile = {})
 {
-    Endpoint e;
-    e.url = url;
-    e.token = kToken;
-    e.timeout = 5 * kMicrosPerSecond;
-    e.retryBackoff = 20 * kMicrosPerMilli;
+    Endpoint e = endpoint(url, kToken);
     e.caFile = caFile;
     return e;
 }
-
-/// One answer, delivered on the client's worker thread.
-class Answer {
-public:
-    ResponseHandler handler()
-    {
-        return [this](Response r) {
-            std::lock_guard lock(m_mutex);
-            m_response = std::move(r);
-            m_done.store(true);
-        };
-    }
-    bool done() const { return m_done.load(); }
-    Response response() const
-    {
-        std::lock_guard lock(m_mutex);
-        return m_response;
-    }
-
-private:
-    mutable std::mutex m_mutex;
-    Response m_response;
-    std::atomic<bool> m_done{false};
-};
-
-/// Sets an environment variable for one scope, restoring it after.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const QByteArray& value)
-        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name))
-    {
-        if (value.isNull())
-            qunsetenv(name);
-        else
-            qputenv(name, value);
-    }
-    ~ScopedEnv()
-    {
-        if (m_had)
-            qputenv(m_name, m_old);
-        else
-            qunsetenv(m_name);
-    }
-
-private:
-    const char* m_name;
-    bool m_had;
-    QByteArray m_old;
-};
 
 } // namespace
 
@@ -96,11 +41,11 @@ private:
     static Response health(const Endpoint& ep)
     {
         AdminClient client;
-        Answer answer;
-        client.health(ep, answer.handler());
-        if (!QTest::qWaitFor([&] { return answer.done(); }, 10000))
+        Answers answers;
+        client.health(ep, answers.handler());
+        if (!QTest::qWaitFor([&] { return answers.count() == 1; }, 10000))
             qFatal("no answer from the client");
-        return answer.response();
+        return answers.at(0);
     }
 
 private slots:
@@ -123,7 +68,7 @@ void TestAdminClientTls::trustedPeerAnswers()
 {
     ScriptedServer server(healthy(), testServerTls("server"));
     QVERIFY(server.url().rfind("https://127.0.0.1:", 0) == 0);
-    const Response r = health(endpoint(server.url(), tlsFixture("ca.pem")));
+    const Response r = health(tlsEndpoint(server.url(), tlsFixture("ca.pem")));
     QVERIFY2(r.transportError.empty(), r.transportError.c_str());
     QCOMPARE(r.httpStatus, 200);
     QCOMPARE(r.body, std::string(R"({"status":"ok"})"));
@@ -138,7 +83,7 @@ void TestAdminClientTls::untrustedPeerIsRefusedBeforeTheToken()
     ScopedEnv curl("CURL_CA_BUNDLE", QByteArray());
     ScopedEnv openssl("SSL_CERT_FILE", QByteArray());
     ScriptedServer server(healthy(), testServerTls("server"));
-    const Response r = health(endpoint(server.url()));
+    const Response r = health(tlsEndpoint(server.url()));
     QCOMPARE(r.httpStatus, 0);
     QVERIFY2(r.transportError.find("certificate") != std::string::npos, r.transportError.c_str());
     QCOMPARE(r.errorMessage(), r.transportError);
@@ -153,7 +98,7 @@ void TestAdminClientTls::peerNamedForAnotherHostIsRefused()
 {
     // Signed by the trusted CA, but for edge.example.com, not 127.0.0.1.
     ScriptedServer server(healthy(), testServerTls("wronghost"));
-    const Response r = health(endpoint(server.url(), tlsFixture("ca.pem")));
+    const Response r = health(tlsEndpoint(server.url(), tlsFixture("ca.pem")));
     QCOMPARE(r.httpStatus, 0);
     QVERIFY2(r.transportError.find("127.0.0.1") != std::string::npos, r.transportError.c_str());
     QCOMPARE(r.attempts, 1);
@@ -181,7 +126,7 @@ void TestAdminClientTls::caBundleFromTheEnvironment()
     ScopedEnv curl("CURL_CA_BUNDLE", curlCaBundle);
     ScopedEnv openssl("SSL_CERT_FILE", sslCertFile);
     ScriptedServer server(healthy(), testServerTls("server"));
-    const Response r = health(endpoint(server.url(), endpointCaFile.toStdString()));
+    const Response r = health(tlsEndpoint(server.url(), endpointCaFile.toStdString()));
     QVERIFY2(r.transportError.empty(), r.transportError.c_str());
     QCOMPARE(r.httpStatus, 200);
     QCOMPARE(server.seen().size(), std::size_t(1));
@@ -191,7 +136,7 @@ void TestAdminClientTls::missingCaBundleIsAClearError()
 {
     ScopedEnv curl("CURL_CA_BUNDLE", QByteArray("/nonexistent/ca.pem"));
     ScriptedServer server(healthy(), testServerTls("server"));
-    const Response r = health(endpoint(server.url()));
+    const Response r = health(tlsEndpoint(server.url()));
     QCOMPARE(r.httpStatus, 0);
     // libcurl names the file it could not use.
     QVERIFY2(r.transportError.find("/nonexistent/ca.pem") != std::string::npos, r.transportError.c_str());

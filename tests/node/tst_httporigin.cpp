@@ -468,18 +468,17 @@ void TestHttpOrigin::httpsOriginIsVerified()
             return ScriptedServer::answer(200, "over tls", "Cache-Control: no-store\r\n");
         },
         testServerTls("server"));
-    const QByteArray saved = qgetenv("CURL_CA_BUNDLE");
-    qunsetenv("SSL_CERT_FILE");
+    ScopedEnv openssl("SSL_CERT_FILE", QByteArray());
     {
         // The system store does not know the test CA: the fetch fails, so
         // with nothing else cached the read is a 503.
-        qunsetenv("CURL_CA_BUNDLE");
+        ScopedEnv curl("CURL_CA_BUNDLE", QByteArray());
         Rig rig(this, origin.url());
         QCOMPARE(rig.read("tls-1")->status, 503);
         QVERIFY(origin.seen().empty());
     }
     {
-        qputenv("CURL_CA_BUNDLE", QByteArray::fromStdString(tlsFixture("ca.pem")));
+        ScopedEnv curl("CURL_CA_BUNDLE", QByteArray::fromStdString(tlsFixture("ca.pem")));
         Rig rig(this, origin.url());
         const auto result = rig.read("tls-1");
         QCOMPARE(result->status, 200);
@@ -488,10 +487,6 @@ void TestHttpOrigin::httpsOriginIsVerified()
         QCOMPARE(origin.seen().size(), std::size_t(1));
         QCOMPARE(origin.seen()[0].path, QByteArray("/api/items/product/tls-1"));
     }
-    if (saved.isNull())
-        qunsetenv("CURL_CA_BUNDLE");
-    else
-        qputenv("CURL_CA_BUNDLE", saved);
 }
 
 QTEST_MAIN(TestHttpOrigin)
