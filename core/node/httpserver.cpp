@@ -126,6 +126,10 @@ private:
     std::optional<http::request_parser<http::string_body>> m_parser;
     HttpRequest m_request;
     bool m_keepAlive = false;
+    /// The request being answered is a HEAD: its answer has no body
+    /// (RFC 9110 §9.3.2), or the client would read the body as the next
+    /// answer on a kept-alive connection.
+    bool m_answeringHead = false;
     bool m_counted = false; ///< this request is in m_server->inFlight
     std::uint64_t m_sequence = 0; ///< requests started; stale Responds check it
     State m_state = State::Idle;
@@ -164,6 +168,7 @@ void HttpServer::Session::waitForRequest()
 void HttpServer::Session::readHeader()
 {
     m_state = State::Reading;
+    m_answeringHead = false;
     m_parser.emplace();
     const ServerLimits& limits = m_server->limits;
     m_parser->header_limit(static_cast<std::uint32_t>(limits.maxTargetBytes + kRequestLineSlack +
@@ -226,6 +231,7 @@ void HttpServer::Session::onHeader(const boost::system::error_code& ec)
     if (const auto length = m_parser->content_length())
         m_request.contentLength = *length;
     m_keepAlive = message.keep_alive();
+    m_answeringHead = message.method() == http::verb::head;
     ++m_sequence;
     m_counted = true;
     ++m_server->inFlight;
@@ -345,6 +351,8 @@ void HttpServer::Session::send(HttpResponse response)
                                                          m_responseBody->size());
     out.keep_alive(keepAlive);
     out.prepare_payload();
+    if (m_answeringHead) // the Content-Length a GET would have, and no body
+        out.body() = {};
     m_stream.expires_after(duration(m_server->limits.writeTimeout));
     http::async_write(m_stream, out,
                       [self = shared_from_this(), keepAlive](const boost::system::error_code& ec,

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(policy scenario trace profiles remotestats keys node)
+[[ ${#targets[@]} -gt 0 ]] || targets=(policy scenario trace profiles remotestats keys node http)
 
 cmake --preset fuzz > /dev/null
 cmake --build --preset fuzz
@@ -28,6 +28,7 @@ seeds() {
     remotestats) ls tests/fuzz/seeds/*.json ;;
     keys) ;;
     node) ls tests/fuzz/seeds/*.requests ;;
+    http) ls tests/fuzz/seeds/*.http ;;
   esac
 }
 
