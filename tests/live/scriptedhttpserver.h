@@ -17,6 +17,12 @@
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <functional>
 #include <map>
@@ -195,3 +201,46 @@ inline std::string closedPortUrl()
     probe.close();
     return "http://127.0.0.1:" + std::to_string(port);
 }
+
+/// A port on 127.0.0.1 whose connection handshakes never finish: it listens
+/// with the smallest accept queue, never accepts, and fills the queue
+/// itself, so Linux drops every further SYN and a client's connect waits
+/// until its connect timeout. (A closed port would refuse at once.)
+class StalledListener {
+public:
+    StalledListener()
+    {
+        m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (m_listener < 0 || ::bind(m_listener, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+            ::listen(m_listener, 0) != 0 ||
+            ::getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+            qFatal("cannot listen on 127.0.0.1");
+        m_port = ntohs(address.sin_port);
+        // A backlog of 0 still queues a connection or two: fill it.
+        for (int i = 0; i < 4; ++i) {
+            const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+            m_fillers.push_back(fd);
+        }
+        QTest::qWait(100); // let the fillers' handshakes land in the queue
+    }
+    ~StalledListener()
+    {
+        for (const int fd : m_fillers)
+            ::close(fd);
+        ::close(m_listener);
+    }
+    StalledListener(const StalledListener&) = delete;
+    StalledListener& operator=(const StalledListener&) = delete;
+
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+private:
+    int m_listener = -1;
+    std::uint16_t m_port = 0;
+    std::vector<int> m_fillers;
+};

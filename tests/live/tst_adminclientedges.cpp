@@ -4,8 +4,8 @@
 // date and exactly at the cap, control characters in the token or in any
 // header (If-Match included) refused before anything is sent, a missing URL
 // named as such, redirects not followed, answers over 32 MiB refused, a
-// cut-off answer being no answer, `series_after=0`, and cancel stopping
-// retries.
+// cut-off answer being no answer, `series_after=0`, cancel stopping
+// retries, and the connect timeout bounding a handshake that never ends.
 #include "adminclientsupport.h"
 
 #include <QDateTime>
@@ -54,6 +54,7 @@ private slots:
     void cutOffAnswerIsNoAnswer();
     void seriesAfterZeroIsSent();
     void cancelStopsRetries();
+    void connectTimeoutBoundsTheHandshake();
 };
 
 void TestAdminClientEdges::backoffDoublesBetweenAttempts()
@@ -251,6 +252,36 @@ void TestAdminClientEdges::cancelStopsRetries()
     QTest::qWait(1200); // both retries would have run by now
     QCOMPARE(server.seen().size(), std::size_t(1));
     QCOMPARE(answers.count(), 0);
+}
+
+void TestAdminClientEdges::connectTimeoutBoundsTheHandshake()
+{
+    // A host that takes the SYN and never completes the handshake (a
+    // firewall dropping packets, a saturated node): each attempt ends at
+    // connectTimeout, well before the call's whole timeout, and the call
+    // is an unreachable deployment, not bad input.
+    StalledListener stalled;
+    AdminClient client;
+    Answers answers;
+    Endpoint ep = endpoint(stalled.url(), kToken);
+    ep.connectTimeout = 300 * kMicrosPerMilli;
+    ep.timeout = 10 * kMicrosPerSecond;
+    ep.retries = 1;
+    ep.retryBackoff = 50 * kMicrosPerMilli;
+    QElapsedTimer clock;
+    clock.start();
+    client.health(ep, answers.handler());
+    QTRY_COMPARE_WITH_TIMEOUT(answers.count(), 1, 8000);
+    const qint64 elapsed = clock.elapsed();
+    const Response r = answers.at(0);
+    QCOMPARE(r.httpStatus, 0);
+    QCOMPARE(r.attempts, 2);
+    QVERIFY(!r.refusedLocally);
+    QVERIFY2(QString::fromStdString(r.transportError).contains(QStringLiteral("timed out"), Qt::CaseInsensitive) ||
+                 QString::fromStdString(r.transportError).contains(QStringLiteral("timeout"), Qt::CaseInsensitive),
+             r.transportError.c_str());
+    // Two attempts of 300 ms and a 50 ms back-off; far from 2 x 10 s.
+    QVERIFY2(elapsed >= 600 && elapsed < 3000, qPrintable(QString::number(elapsed)));
 }
 
 QTEST_GUILESS_MAIN(TestAdminClientEdges)

@@ -2,7 +2,8 @@
 // 127.0.0.1, port 0), through a real Engine on the test's thread: seeded
 // reads and back-fill, 404, PUT / DELETE round trips with ids that need
 // escaping, an injected 5xx, a dead origin (503), a body over the limit, a
-// slow origin over the timeout, many concurrent transfers, stop() with a
+// slow origin over the timeout, a handshake that never completes (the
+// connect timeout), many concurrent transfers, stop() with a
 // transfer in flight, and an https origin verified against the CA bundle of
 // $CURL_CA_BUNDLE (a scripted TLS server inside the test).
 #include "node/httporigin.h"
@@ -214,6 +215,7 @@ private slots:
     void deadOriginIs503();
     void bodyOverLimitIsError();
     void slowOriginTimesOut();
+    void stalledConnectTimesOut();
     void manyConcurrentReads();
     void stopDropsTransfersInFlight();
     void httpsOriginIsVerified();
@@ -405,6 +407,23 @@ void TestHttpOrigin::slowOriginTimesOut()
              qPrintable(QString::number(timer.elapsed())));
     const EngineStats stats = rig.engine->snapshot();
     QCOMPARE(stats.tiers[tierIndex(TierId::Origin)].errors, std::uint64_t(1));
+}
+
+void TestHttpOrigin::stalledConnectTimesOut()
+{
+    // An origin whose handshake never completes: the read fails at the
+    // connect timeout (300 ms), not at the whole transfer's (10 s).
+    StalledListener stalled;
+    OriginOptions options;
+    options.connectTimeout = 300 * kMicrosPerMilli;
+    options.timeout = 10 * kMicrosPerSecond;
+    Rig rig(this, stalled.url(), options);
+    QElapsedTimer timer;
+    timer.start();
+    const auto result = rig.read("item-1");
+    QVERIFY(result);
+    QCOMPARE(result->status, 503);
+    QVERIFY2(timer.elapsed() >= 250 && timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
 }
 
 void TestHttpOrigin::manyConcurrentReads()
