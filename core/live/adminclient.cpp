@@ -1,6 +1,7 @@
 #include "live/adminclient.h"
 
 #include "util/cabundle.h"
+#include "util/text.h"
 
 #include <curl/curl.h>
 
@@ -42,27 +43,10 @@ bool iequalsPrefix(std::string_view text, std::string_view prefix)
     return true;
 }
 
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
-        text.remove_suffix(1);
-    return text;
-}
-
-bool hasLineBreakOrControl(std::string_view text)
-{
-    return std::any_of(text.begin(), text.end(), [](char c) {
-        const auto byte = static_cast<unsigned char>(c);
-        return byte < 0x20 || byte == 0x7f;
-    });
-}
-
 /// Seconds, or an HTTP date; -1 when neither.
 Micros parseRetryAfter(std::string_view value)
 {
-    value = trim(value);
+    value = trimSpaces(value);
     if (value.empty())
         return -1;
     if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -298,16 +282,18 @@ struct AdminClient::Impl {
     {
         auto* call = static_cast<Call*>(user);
         const std::size_t bytes = size * count;
-        const std::string_view line(data, bytes);
+        std::string_view line(data, bytes);
+        while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+            line.remove_suffix(1);
         // A new status line starts a new header block (after `100 Continue`).
         if (iequalsPrefix(line, "HTTP/")) {
             call->response.etag.clear();
             call->response.contentType.clear();
             call->response.retryAfter = -1;
         } else if (iequalsPrefix(line, "etag:")) {
-            call->response.etag = std::string(trim(line.substr(5)));
+            call->response.etag = std::string(trimSpaces(line.substr(5)));
         } else if (iequalsPrefix(line, "content-type:")) {
-            call->response.contentType = std::string(trim(line.substr(13)));
+            call->response.contentType = std::string(trimSpaces(line.substr(13)));
         } else if (iequalsPrefix(line, "retry-after:")) {
             call->response.retryAfter = parseRetryAfter(line.substr(12));
         }
@@ -491,10 +477,10 @@ CallId AdminClient::request(const Endpoint& endpoint, std::string method, std::s
     // never quotes the token.
     if (endpoint.url.empty())
         call->presetError = "no deployment URL given";
-    else if (hasLineBreakOrControl(endpoint.token))
+    else if (hasControlCharacter(endpoint.token))
         call->presetError = "the token contains a line break or control character";
     else if (std::any_of(call->headers.begin(), call->headers.end(),
-                         [](const std::string& h) { return hasLineBreakOrControl(h); }))
+                         [](const std::string& h) { return hasControlCharacter(h); }))
         call->presetError = "a request header contains a line break or control character";
     return m_impl->submit(std::move(call));
 }
