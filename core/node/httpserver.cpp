@@ -351,7 +351,7 @@ void HttpServer::Session::send(HttpResponse response)
                                                          m_responseBody->size());
     out.keep_alive(keepAlive);
     out.prepare_payload();
-    if (m_answeringHead) // the Content-Length a GET would have, and no body
+    if (m_answeringHead) // the Content-Length the answer has, and no body
         out.body() = {};
     m_stream.expires_after(duration(m_server->limits.writeTimeout));
     http::async_write(m_stream, out,

@@ -5,7 +5,8 @@
 // script says. Shared by the admin client's tests and fallbackctl's
 // remote-command tests. Runs on the thread that owns it: the test must spin
 // the event loop (QTRY_*, or a QEventLoop while a child process runs) for
-// it to answer.
+// it to answer. Also: ports that refuse (closedPortUrl) or never finish a
+// handshake (StalledListener), and ScopedEnv for the CA-bundle variables.
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -12,7 +12,6 @@
 #include <QLocale>
 #include <QtTest>
 
-
 using namespace fallback;
 using namespace fallback::live;
 

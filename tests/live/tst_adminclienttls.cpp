@@ -9,7 +9,6 @@
 #include <QSslSocket>
 #include <QtTest>
 
-
 using namespace fallback;
 using namespace fallback::live;
 
