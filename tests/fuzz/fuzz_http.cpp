@@ -7,18 +7,14 @@
 // and it must close within the deadline rather than hang. fuzz_node covers
 // the routes behind it with structured requests.
 //
-// The server runs on its own thread with in-process tiers, as a node's
-// engine thread would; one server serves every input.
+// The server runs fuzznode.h's node on its own thread, as a node's engine
+// thread would; one server serves every input.
 
 #include "fuzzcheck.h"
 
-#include "engine/engine.h"
 #include "node/httpserver.h"
-#include "node/nodeservice.h"
-#include "policy/policyloader.h"
-#include "tiers/memorytier.h"
 
-#include "../node/inprocessnode.h"
+#include "fuzznode.h"
 #include "../node/rawhttp.h"
 
 #include <boost/asio/io_context.hpp>
@@ -33,19 +29,9 @@ namespace {
 using namespace fallback;
 using namespace fallback::node;
 
-constexpr const char* kToken = "fuzz-token-0123456789";
-
 struct Server {
     Server()
-        : edge(Capacity{64, 0}, EvictionKind::Lru), kv(Capacity{}, EvictionKind::Lru),
-          origin(Capacity{}, EvictionKind::Lru), client(Capacity{}, EvictionKind::Lru),
-          engine(keys, clock, {&edge, &kv, &origin, &client})
     {
-        engine.setPolicy(*parsePolicyYaml(nodetest::kPolicy, "fuzz").value);
-        ServiceOptions options;
-        options.adminToken = kToken;
-        options.maxAdminBody = 4096;
-        service = std::make_unique<NodeService>(engine, clock, options, nullptr, nullptr);
         ServerLimits limits;
         limits.maxTargetBytes = 512;
         limits.maxHeaderBytes = 2048;
@@ -54,7 +40,7 @@ struct Server {
         limits.idleTimeout = 2 * kMicrosPerSecond;
         limits.requestTimeout = 2 * kMicrosPerSecond;
         limits.writeTimeout = 2 * kMicrosPerSecond;
-        server = std::make_unique<HttpServer>(io, *service, limits);
+        server = std::make_unique<HttpServer>(io, *node.service, limits);
         const Result<std::uint16_t> bound = server->listen("127.0.0.1", 0);
         fuzz::check(bool(bound), "cannot listen on 127.0.0.1");
         port = *bound;
@@ -64,11 +50,7 @@ struct Server {
         });
         thread.detach(); // lives as long as the fuzzing process
     }
-    nodetest::ManualClock clock;
-    KeySpace keys;
-    MemoryTier edge, kv, origin, client;
-    Engine engine;
-    std::unique_ptr<NodeService> service;
+    fuzz::InProcessNode node;
     boost::asio::io_context io;
     std::unique_ptr<HttpServer> server;
     std::uint16_t port = 0;

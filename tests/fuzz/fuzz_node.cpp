@@ -2,7 +2,7 @@
 // the network: any sequence of requests, with or without the token, is
 // answered exactly once each, never with a crash or a 500, and every JSON
 // answer is valid JSON. The engine runs on in-process tiers under
-// tst_nodeservice's clock and policy (inprocessnode.h); the clock advances
+// tst_nodeservice's clock and policy (fuzznode.h); the clock advances
 // a little per request.
 //
 // Input: requests separated by a 0x00 byte. In each, the first byte picks
@@ -12,18 +12,13 @@
 
 #include "fuzzcheck.h"
 
-#include "engine/engine.h"
-#include "node/nodeservice.h"
-#include "policy/policyloader.h"
-#include "tiers/memorytier.h"
 
-#include "../node/inprocessnode.h"
+#include "fuzznode.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -32,29 +27,10 @@ namespace {
 using namespace fallback;
 using namespace fallback::node;
 
-constexpr const char* kToken = "fuzz-token-0123456789";
-using nodetest::kPolicy;
-using nodetest::ManualClock;
+using fuzz::kToken;
 
 /// One node per input, so that inputs do not depend on each other.
-struct Node {
-    Node()
-        : edge(Capacity{64, 0}, EvictionKind::Lru), kv(Capacity{}, EvictionKind::Lru),
-          origin(Capacity{}, EvictionKind::Lru), client(Capacity{}, EvictionKind::Lru),
-          engine(keys, clock, {&edge, &kv, &origin, &client})
-    {
-        engine.setPolicy(*parsePolicyYaml(kPolicy, "fuzz").value);
-        ServiceOptions options;
-        options.adminToken = kToken;
-        options.maxAdminBody = 4096;
-        service = std::make_unique<NodeService>(engine, clock, options, nullptr, nullptr);
-    }
-    ManualClock clock;
-    KeySpace keys;
-    MemoryTier edge, kv, origin, client;
-    Engine engine;
-    std::unique_ptr<NodeService> service;
-};
+using Node = fuzz::InProcessNode;
 
 HttpRequest parseRequest(std::string_view text)
 {
