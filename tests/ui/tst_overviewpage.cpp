@@ -41,6 +41,7 @@ SeriesPoint makePoint(std::int64_t second, std::uint64_t edgeServed = kServed[0]
     for (int t = 0; t < kTierCount; ++t) {
         p.tiers[std::size_t(t)].lookups = 100;
         p.tiers[std::size_t(t)].hits = 80;
+        p.tiers[std::size_t(t)].staleHits = 5;
         p.tierP50Ms[std::size_t(t)] = float(1 + t * 10);
         p.tierP99Ms[std::size_t(t)] = float(5 + t * 40);
     }
@@ -142,6 +143,12 @@ private slots:
         QCOMPARE(m_page->tierCard(TierId::EdgeCache)->hitRateText(), QStringLiteral("90.0 %"));
         QCOMPARE(m_page->tierCard(TierId::EdgeCache)->status(), TierCard::Status::Healthy);
         QVERIFY(!m_page->tierCard(TierId::EdgeKv)->sparkline()->values().isEmpty());
+        // Fresh hits only for a cache; what the client cache served, stale
+        // included, for the last resort (all it serves is stale).
+        QCOMPARE(m_page->tierCard(TierId::EdgeKv)->hitRateText(), QStringLiteral("90.0 %"));
+        QCOMPARE(m_page->tierCard(TierId::ClientCache)->hitRateText(), QStringLiteral("95.0 %"));
+        QCOMPARE(m_page->tierCard(TierId::EdgeCache)->sparkline()->values().back(), 0.80);
+        QCOMPARE(m_page->tierCard(TierId::ClientCache)->sparkline()->values().back(), 0.85);
     }
 
     void stackedSeriesSum()

@@ -72,13 +72,12 @@ Metric Metric::tierHitRate(TierId tier)
                   lookupsOf, tierIndex(tier)};
 }
 
-Metric Metric::tierStaleShare(TierId tier)
+Metric Metric::tierServedShare(TierId tier)
 {
     return Metric{Kind::Weighted,
                   [](const SeriesPoint& p, int t) {
-                      return p.tiers[t].lookups
-                                 ? double(p.tiers[t].staleHits) / double(p.tiers[t].lookups)
-                                 : 0.0;
+                      const TierCounters& c = p.tiers[t];
+                      return c.lookups ? double(c.hits + c.staleHits) / double(c.lookups) : 0.0;
                   },
                   lookupsOf, tierIndex(tier)};
 }

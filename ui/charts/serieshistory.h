@@ -38,7 +38,7 @@ struct Metric {
     static Metric tierLookups(TierId tier);
     // Ratios in [0, 1], weighted by the tier's lookups.
     static Metric tierHitRate(TierId tier);   ///< fresh hits / lookups
-    static Metric tierStaleShare(TierId tier); ///< stale hits / lookups
+    static Metric tierServedShare(TierId tier); ///< (fresh + stale hits) / lookups
     // Latency in milliseconds; no value in a second where the tier saw no lookup.
     static Metric tierP50(TierId tier);
     static Metric tierP99(TierId tier);

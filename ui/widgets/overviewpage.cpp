@@ -335,8 +335,9 @@ void OverviewPage::refreshCards()
             m_cards[t]->setTrend({});
             continue;
         }
-        const Metric metric =
-            tier == TierId::Origin ? Metric::tierLookups(tier) : Metric::tierHitRate(tier);
+        const Metric metric = tier == TierId::Origin        ? Metric::tierLookups(tier)
+                              : tier == TierId::ClientCache ? Metric::tierServedShare(tier)
+                                                            : Metric::tierHitRate(tier);
         const QList<QPointF> points = m_history.extract(metric, trend);
         QList<double> values;
         values.reserve(points.size());

@@ -59,6 +59,7 @@ TierCard::TierCard(TierId tier, QWidget* parent) : QFrame(parent), m_tier(tier)
     setObjectName(QStringLiteral("tierCard"));
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     const bool origin = tier == TierId::Origin;
+    const bool lastResort = tier == TierId::ClientCache;
 
     m_name = new QLabel(QString::fromUtf8(tierName(tier).data(), qsizetype(tierName(tier).size())),
                         this);
@@ -73,7 +74,18 @@ TierCard::TierCard(TierId tier, QWidget* parent) : QFrame(parent), m_tier(tier)
     big.setPointSizeF(big.pointSizeF() * 2.0);
     big.setBold(true);
     m_hitRate->setFont(big);
-    m_hitCaption = mutedLabel(origin ? tr("answered, since start") : tr("hit rate, since start"), this);
+    m_hitCaption = mutedLabel(origin       ? tr("answered, since start")
+                              : lastResort ? tr("served, since start")
+                                           : tr("hit rate, since start"),
+                              this);
+    if (lastResort) {
+        // Every copy it serves is marked stale (SPEC §3), so its fresh-hit
+        // rate is always zero: the headline is what it saved.
+        const QString why = tr("The client cache is asked only when no other tier could answer; "
+                               "each copy it serves is last-known-good, counted as stale.");
+        m_hitRate->setToolTip(why);
+        m_hitCaption->setToolTip(why);
+    }
 
     m_p50 = new QLabel(kDash, this);
     m_p99 = new QLabel(kDash, this);
@@ -86,8 +98,10 @@ TierCard::TierCard(TierId tier, QWidget* parent) : QFrame(parent), m_tier(tier)
         m_sparkline->setAutoRange(true, 1.0);
     else
         m_sparkline->setRange(0.0, 1.0);
-    m_trendCaption =
-        mutedLabel(origin ? tr("lookups/s, last 2 min") : tr("hit rate, last 2 min"), this);
+    m_trendCaption = mutedLabel(origin       ? tr("lookups/s, last 2 min")
+                                : lastResort ? tr("served share, last 2 min")
+                                             : tr("hit rate, last 2 min"),
+                                this);
     QFont small = m_trendCaption->font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     m_trendCaption->setFont(small);
@@ -150,7 +164,8 @@ void TierCard::setView(const TierView& view)
             setStatus(Status::Healthy, c.lookups ? tr("healthy") : tr("idle"));
     }
     const bool any = c.lookups > 0;
-    m_hitRate->setText(percentText(c.hits, c.lookups));
+    const std::uint64_t headline = m_tier == TierId::ClientCache ? c.hits + c.staleHits : c.hits;
+    m_hitRate->setText(percentText(headline, c.lookups));
     m_p50->setText(millisText(view.latency.p50, any));
     m_p99->setText(millisText(view.latency.p99, any));
     m_errors->setText(percentText(c.errors, c.lookups));

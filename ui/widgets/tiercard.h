@@ -16,7 +16,9 @@ class Sparkline;
 /// (big), p50 / p99 latency, error rate, stale-hit share and entries held,
 /// all totals since the start of the run / connection, plus a sparkline of
 /// the last two minutes at one value per second (hit rate for caches,
-/// lookups per second for the origin). The left stripe is the status
+/// lookups per second for the origin). The origin's headline is the share
+/// of lookups it answered; the client cache's is the share it served, stale
+/// included, since everything it serves is stale. The left stripe is the status
 /// colour: green on the path, amber with a fault injected, grey when the
 /// tier is off the path. GUI thread only.
 class TierCard : public QFrame {
@@ -38,6 +40,7 @@ public:
 
     Status status() const { return m_status; }
     QString statusText() const;
+    /// The headline figure as shown ("61.1 %").
     QString hitRateText() const;
     const Sparkline* sparkline() const { return m_sparkline; }
 
