@@ -240,11 +240,20 @@ void TestKeysPage::reportFillsTheTable()
     auto* storedKey = f.page.findChild<QLabel*>(QStringLiteral("storedKeyLabel"));
     QCOMPARE(storedKey->text(), QStringLiteral("product:3:sku-1042"));
     QVERIFY(f.purge->isEnabled());
+    // A live answer: the ages count from the wall clock, so does the label.
+    auto* status = f.page.findChild<QLabel*>(QStringLiteral("statusLabel"));
+    QVERIFY(status->text().startsWith(QStringLiteral("Looked up at ")));
+    QVERIFY(!status->text().contains(QStringLiteral("virtual")));
 
     // Refresh asks again for the shown key.
     QTest::mouseClick(f.page.findChild<QPushButton*>(QStringLiteral("refreshButton")), Qt::LeftButton);
     QCOMPARE(f.workspace.lookups.size(), 2);
     QCOMPARE(f.workspace.lookups[1].second, QStringLiteral("sku-1042"));
+    // A local run's answer: its ages count from the virtual clock, shown as such.
+    KeyReport local = makeReport();
+    local.virtualNow = (5 * 60 + 30) * kMicrosPerSecond;
+    f.workspace.answerKey(local);
+    QCOMPARE(status->text(), QStringLiteral("Looked up at virtual 00:05:30"));
 }
 
 void TestKeysPage::failedReportShowsError()

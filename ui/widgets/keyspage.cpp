@@ -3,6 +3,7 @@
 #include "dialogs/invalidationdialog.h"
 #include "models/keytiermodel.h"
 #include "policy/key.h"
+#include "widgets/clocktext.h"
 #include "workspaces/workspace.h"
 
 #include <QComboBox>
@@ -334,7 +335,10 @@ void KeysPage::showReport(const KeyReport& report)
     m_model->setReport(report);
     m_storedKeyLabel->setText(report.storedKey);
     m_storedKeyLabel->setToolTip(tr("namespace:version:resource id — version %1").arg(report.version));
-    m_statusLabel->setText(tr("Looked up at %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+    m_statusLabel->setText(
+        report.virtualNow
+            ? tr("Looked up at virtual %1").arg(formatVirtualClock(*report.virtualNow))
+            : tr("Looked up at %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
     updateButtons();
 }
 

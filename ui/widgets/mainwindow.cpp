@@ -5,6 +5,7 @@
 #include "models/activitylog.h"
 #include "models/workspacetreemodel.h"
 #include "sim/scenarioloader.h"
+#include "widgets/clocktext.h"
 #include "widgets/currentpagestack.h"
 #include "widgets/deploymentactions.h"
 #include "widgets/overviewpage.h"
@@ -33,19 +34,6 @@
 #include <QTreeView>
 
 namespace fallback::ui {
-
-namespace {
-
-QString formatClock(Micros now)
-{
-    const qint64 seconds = now / kMicrosPerSecond;
-    return QStringLiteral("%1:%2:%3")
-        .arg(seconds / 3600, 2, 10, QLatin1Char('0'))
-        .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
-        .arg(seconds % 60, 2, 10, QLatin1Char('0'));
-}
-
-} // namespace
 
 MainWindow::MainWindow(ActivityLog* log, QWidget* parent) : QMainWindow(parent), m_log(log)
 {
@@ -404,7 +392,7 @@ void MainWindow::refreshStatus()
     }
     if (!snapshot)
         return;
-    m_clockLabel->setText(tr("virtual %1").arg(formatClock(snapshot->now)));
+    m_clockLabel->setText(tr("virtual %1").arg(formatVirtualClock(snapshot->now)));
     m_speedLabel->setText(snapshot->speed == 0.0 ? tr("speed max")
                                                  : tr("speed %1×").arg(snapshot->speed));
     m_rateLabel->setText(tr("%1 req/s").arg(QLocale().toString(qint64(snapshot->requestsPerSecond))));

@@ -2,6 +2,7 @@
 
 #include "util/units.h"
 #include "widgets/abcomparepanel.h"
+#include "widgets/clocktext.h"
 #include "workspaces/localworkspace.h"
 
 #include <QCheckBox>
@@ -36,15 +37,6 @@ QString tierTitle(TierId tier)
     return {};
 }
 
-QString formatClock(Micros now)
-{
-    const qint64 seconds = now / kMicrosPerSecond;
-    return QStringLiteral("%1:%2:%3.%4")
-        .arg(seconds / 3600, 2, 10, QLatin1Char('0'))
-        .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
-        .arg(seconds % 60, 2, 10, QLatin1Char('0'))
-        .arg(now % kMicrosPerSecond / 100000);
-}
 
 QToolButton* makeToggle(const QString& text, const QString& tip, QWidget* parent)
 {
@@ -120,7 +112,7 @@ QWidget* ScenarioPage::buildRunControls()
     m_progress->setTextVisible(true);
     m_progress->setFormat(QStringLiteral("%p%"));
     row->addWidget(m_progress, 1);
-    m_clock = new QLabel(formatClock(0), box);
+    m_clock = new QLabel(formatVirtualClock(0, true), box);
     m_clock->setObjectName(QStringLiteral("scenarioClock"));
     m_clock->setToolTip(tr("Virtual time"));
     QFont mono = m_clock->font();
@@ -359,7 +351,7 @@ void ScenarioPage::updateFromSnapshot(const SnapshotPtr& snapshot)
     if (!snapshot)
         return;
     m_progress->setValue(int(snapshot->progress * 1000));
-    m_clock->setText(formatClock(snapshot->now));
+    m_clock->setText(formatVirtualClock(snapshot->now, true));
 }
 
 void ScenarioPage::showMessage(const QString& text, bool error)

@@ -434,6 +434,7 @@ void SimulationRunner::lookupKey(const QString& nsName, const QString& id)
         rid = m_simulator->keys().findResource(resource);
     }
     const Micros now = m_simulator->now();
+    report.virtualNow = now;
     for (TierId tier : kAllTiers) {
         KeyCopy& copy = report.tiers[tierIndex(tier)];
         if (tier == TierId::Origin) {

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <array>
+#include <optional>
 
 namespace fallback::ui {
 
@@ -65,6 +66,9 @@ struct KeyReport {
     std::uint64_t version = 0;
     QString storedKey;      ///< `ns:version:id`
     std::array<KeyCopy, kTierCount> tiers{};
+    /// A local run's virtual clock when it looked (ages count from it); none
+    /// for a live deployment, whose ages count from the wall clock.
+    std::optional<Micros> virtualNow;
     bool ok = true;
     QString error;
 };
