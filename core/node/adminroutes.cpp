@@ -71,22 +71,37 @@ std::string NodeService::policyEtag() const
 HttpResponse NodeService::health() const
 {
     const TierCounters& origin = m_engine.stats().tiers()[tierIndex(TierId::Origin)];
-    const OriginSample base = m_originWindow.empty() ? OriginSample{} : m_originWindow.front();
+    const HealthSample base = m_healthWindow.empty() ? HealthSample{} : m_healthWindow.front();
     const std::uint64_t recentFetches = origin.lookups - base.lookups;
     const std::uint64_t recentErrors = origin.errors - base.errors;
     const std::size_t kvDepth = m_engine.kvQueueDepth();
     const bool originFailing = recentErrors > 0 && recentErrors * 2 > recentFetches;
-    const bool degraded = originFailing || kvDepth > 0;
-    return jsonResponse(200, {{"status", degraded ? "degraded" : "ok"},
-                              {"uptime_seconds", uptimeSeconds()},
-                              {"origin",
-                               {{"recent_errors", recentErrors},
-                                {"recent_fetches", recentFetches},
-                                {"window_seconds", m_options.healthWindowSeconds},
-                                {"in_flight", m_engine.inFlightFetches()}}},
-                              {"kv_queue_depth", kvDepth},
-                              {"policy_etag", policyEtag()},
-                              {"version", m_options.version}});
+    bool degraded = originFailing || kvDepth > 0;
+    nlohmann::json storageJson = nlohmann::json::object();
+    for (const StoreReport& store : storage()) {
+        degraded = degraded || !store.ok;
+        nlohmann::json& one = storageJson[store.name];
+        one = {{"ok", store.ok}, {"write_errors", store.writeErrors}, {"last_error", store.lastError}};
+        if (store.name == "audit_log") {
+            one["pending_lines"] = store.pendingLines;
+            one["dropped_lines"] = store.droppedLines;
+        } else if (store.name == "client_cache") {
+            one["recent_write_errors"] = store.recentWriteErrors;
+        }
+    }
+    nlohmann::json body = {{"status", degraded ? "degraded" : "ok"},
+                           {"uptime_seconds", uptimeSeconds()},
+                           {"origin",
+                            {{"recent_errors", recentErrors},
+                             {"recent_fetches", recentFetches},
+                             {"window_seconds", m_options.healthWindowSeconds},
+                             {"in_flight", m_engine.inFlightFetches()}}},
+                           {"kv_queue_depth", kvDepth},
+                           {"policy_etag", policyEtag()},
+                           {"version", m_options.version}};
+    if (!storageJson.empty())
+        body["storage"] = std::move(storageJson);
+    return jsonResponse(200, body);
 }
 
 HttpResponse NodeService::stats(const HttpRequest& request) const
@@ -164,11 +179,17 @@ HttpResponse NodeService::putPolicy(const HttpRequest& request)
         return errorResponse(409, applied.error().message,
                              {{"code", applied.error().code}, {"etag", current}});
     }
-    persistVersions();
+    std::vector<std::string> warnings;
+    if (std::optional<std::string> warning = persistVersions())
+        warnings.push_back(std::move(*warning));
     const std::string etag = policyEtag();
-    audit(request, "policy", "policy", "applied, etag " + current + " -> " + etag, true);
+    if (std::optional<std::string> warning =
+            audit(request, "policy", "policy", "applied, etag " + current + " -> " + etag, true))
+        warnings.push_back(std::move(*warning));
+    // The body is the policy (a client may PUT it back): warnings go in headers only.
     HttpResponse response = jsonResponse(200, live::policyToJson(m_engine.policy()));
     response.addHeader("ETag", etag);
+    addWarnings(response, warnings);
     return response;
 }
 
@@ -278,8 +299,11 @@ HttpResponse NodeService::purge(const HttpRequest& request)
         purged += m_engine.purge(scope).total();
     m_counters.purges[static_cast<int>(plan.kind)] +=
         plan.kind == PurgeKind::Key ? plan.keyCount : 1;
-    audit(request, "purge", plan.target, "purged " + std::to_string(purged), true);
-    return jsonResponse(200, {{"purged", purged}});
+    std::vector<std::string> warnings;
+    if (std::optional<std::string> warning =
+            audit(request, "purge", plan.target, "purged " + std::to_string(purged), true))
+        warnings.push_back(std::move(*warning));
+    return resultWithWarnings({{"purged", purged}}, warnings);
 }
 
 HttpResponse NodeService::bump(const Route& route, const HttpRequest& request)
@@ -295,9 +319,13 @@ HttpResponse NodeService::bump(const Route& route, const HttpRequest& request)
     const Result<std::uint64_t> version = m_engine.bump(*ns);
     if (!version)
         return errorResponse(404, version.error().message);
-    persistVersions();
-    audit(request, "bump", "namespace " + *name, "version " + std::to_string(*version), true);
-    return jsonResponse(200, {{"namespace", *name}, {"version", *version}});
+    std::vector<std::string> warnings;
+    if (std::optional<std::string> warning = persistVersions())
+        warnings.push_back(std::move(*warning));
+    if (std::optional<std::string> warning = audit(request, "bump", "namespace " + *name,
+                                                   "version " + std::to_string(*version), true))
+        warnings.push_back(std::move(*warning));
+    return resultWithWarnings({{"namespace", *name}, {"version", *version}}, warnings);
 }
 
 HttpResponse NodeService::metrics() const
@@ -307,7 +335,8 @@ HttpResponse NodeService::metrics() const
     const EngineStats stats = m_engine.snapshot(std::numeric_limits<std::int64_t>::max());
     HttpResponse response;
     response.contentType = kMetricsContentType;
-    response.setBody(renderMetrics(stats, m_engine.policy(), m_counters, uptimeSeconds()));
+    response.setBody(
+        renderMetrics(stats, m_engine.policy(), m_counters, uptimeSeconds(), storage()));
     return response;
 }
 

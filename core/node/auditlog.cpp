@@ -31,16 +31,21 @@ std::string isoTime(Micros time)
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path)
 {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
         return Error{"audit_log", "cannot open the audit log '" + path + "': " +
                                       std::strerror(errno)};
-    return std::unique_ptr<AuditLog>(new AuditLog(fd, path));
+    std::unique_ptr<AuditLog> log(new AuditLog(fd, path));
+    char last = '\n';
+    const off_t size = ::lseek(fd, 0, SEEK_END);
+    log->m_tornTail = size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n';
+    return log;
 }
 
 AuditLog::~AuditLog()
 {
     if (m_fd >= 0) {
+        retry();
         ::fsync(m_fd);
         ::close(m_fd);
     }
@@ -54,23 +59,62 @@ Status AuditLog::append(const AuditRecord& record)
     // `replace`: a target quoting a client's invalid UTF-8 still makes a line.
     std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text.push_back('\n');
-    // O_APPEND and one write per line: lines never interleave or tear in
-    // the middle, even with another writer.
+    if (m_pending.size() >= kMaxPending) {
+        m_pending.pop_front();
+        ++m_dropped;
+    }
+    m_pending.push_back(std::move(text));
+    return retry();
+}
+
+Status AuditLog::retry()
+{
+    while (!m_pending.empty()) {
+        const Status written = writeLine(m_pending.front());
+        if (!written) {
+            ++m_writeErrors;
+            return written;
+        }
+        m_pending.pop_front();
+        ++m_lines;
+        // The line is in the file: a failed sync is reported, but the line
+        // is not written a second time.
+        if (::fsync(m_fd) != 0) {
+            ++m_writeErrors;
+            return failure("cannot sync", errno);
+        }
+    }
+    return Done{};
+}
+
+Status AuditLog::failure(const char* what, int error) const
+{
+    return Error{"audit_log",
+                 std::string(what) + " the audit log '" + m_path + "': " + std::strerror(error)};
+}
+
+Status AuditLog::writeLine(const std::string& line)
+{
+    // A file that ends inside a line (a crash, or a cut that failed) gets
+    // a line break first, so this line is not glued onto a fragment.
+    const std::string text = m_tornTail ? "\n" + line : line;
+    // O_APPEND and one write per line: lines never interleave with another
+    // writer's. Where the file ended, to cut a partial line back off.
+    const off_t before = ::lseek(m_fd, 0, SEEK_END);
     std::size_t done = 0;
     while (done < text.size()) {
         const ssize_t n = ::write(m_fd, text.data() + done, text.size() - done);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return Error{"audit_log", "cannot append to the audit log '" + m_path + "': " +
-                                          std::strerror(errno)};
+            const int error = errno;
+            if (done > 0 && (before < 0 || ::ftruncate(m_fd, before) != 0))
+                m_tornTail = true;
+            return failure("cannot append to", error);
         }
         done += static_cast<std::size_t>(n);
     }
-    if (::fsync(m_fd) != 0)
-        return Error{"audit_log", "cannot sync the audit log '" + m_path + "': " +
-                                      std::strerror(errno)};
-    ++m_lines;
+    m_tornTail = false;
     return Done{};
 }
 

@@ -2,11 +2,16 @@
 
 // The node's audit log (`audit.jsonl` under --data-dir): one JSON line per
 // admin action, appended and fsync'd before the action is answered, so an
-// acknowledged purge, bump or policy change is on disk. Never holds a token.
+// acknowledged purge, bump or policy change is on disk. When the disk
+// refuses a line (full, over a file-size limit, I/O error) the line waits in
+// memory, in order, and is written as soon as the disk takes it again; the
+// file only ever holds whole lines. Never holds a token.
 
 #include "util/result.h"
 #include "util/units.h"
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -25,30 +30,52 @@ struct AuditRecord {
 /// `2024-05-01T12:00:00.123Z` for a wall-clock instant.
 std::string isoTime(Micros time);
 
-/// Append-only, called on the engine's thread. Each append is one write()
-/// of a whole line followed by fsync(): a crash loses at most the line being
-/// written, never an earlier one.
+/// Append-only, called on the engine's thread. Each line is one write()
+/// followed by fsync(): a crash loses at most the line being written, never
+/// an earlier one. A write the disk cuts short is cut back off the file.
 class AuditLog {
 public:
+    /// Lines kept while the disk refuses them; beyond, the oldest are dropped
+    /// (and counted): memory stays bounded through a long outage.
+    static constexpr std::size_t kMaxPending = 10000;
+
     /// Opens (creates) `path` for appending, mode 0600.
     static Result<std::unique_ptr<AuditLog>> open(const std::string& path);
+    /// Tries the waiting lines once more, then syncs.
     ~AuditLog();
     AuditLog(const AuditLog&) = delete;
     AuditLog& operator=(const AuditLog&) = delete;
 
-    /// Fails when the disk refuses the line (full, I/O error); the caller
-    /// logs it: the action itself has already happened.
+    /// Queues the line behind any still waiting and writes them in order.
+    /// Fails when the disk refuses one: it and the later ones stay queued
+    /// for the next append() or retry(). The action itself has already
+    /// happened; the caller reports the failure.
     Status append(const AuditRecord& record);
+    /// Writes the waiting lines; Done when none is left (or none was).
+    Status retry();
     /// fsync once more (shutdown); appends are already synced one by one.
     void flush();
     const std::string& path() const { return m_path; }
     std::size_t linesWritten() const { return m_lines; }
+    /// Lines waiting for the disk.
+    std::size_t pendingLines() const { return m_pending.size(); }
+    /// Lines given up because more than kMaxPending were waiting.
+    std::uint64_t droppedLines() const { return m_dropped; }
+    /// Writes the disk refused since the log was opened.
+    std::uint64_t writeErrors() const { return m_writeErrors; }
 
 private:
     AuditLog(int fd, std::string path) : m_fd(fd), m_path(std::move(path)) {}
+    /// One whole line or nothing: a short write is truncated away.
+    Status writeLine(const std::string& text);
+    Status failure(const char* what, int error) const;
     int m_fd = -1;
     std::string m_path;
     std::size_t m_lines = 0;
+    std::deque<std::string> m_pending; ///< whole lines, newline included, oldest first
+    std::uint64_t m_dropped = 0;
+    std::uint64_t m_writeErrors = 0;
+    bool m_tornTail = false; ///< the file ends inside a line
 };
 
 } // namespace fallback::node

@@ -248,6 +248,7 @@ std::string DiskStore::pathFor(const StoredKey& key) const
 }
 
 std::uint64_t DiskStore::writeFailures() const { return m_writer->failures(); }
+std::string DiskStore::lastWriteFailure() const { return m_writer->lastFailure(); }
 
 void DiskStore::flush()
 {

@@ -91,6 +91,9 @@ public:
     std::uint64_t corruptRemoved() const { return m_corrupt; }
     /// Background writes and removals that failed (disk full, permissions).
     std::uint64_t writeFailures() const;
+    /// The latest of them ("cannot write FILE: No space left on device"),
+    /// empty before any.
+    std::string lastWriteFailure() const;
     /// True when open() used the snapshot rather than scanning every file.
     bool loadedFromSnapshot() const { return m_fromSnapshot; }
     /// The file that holds `key`'s copy (whether or not it exists).

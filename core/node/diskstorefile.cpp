@@ -318,19 +318,35 @@ void DiskWriter::run()
     }
 }
 
+std::string DiskWriter::lastFailure() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastFailure;
+}
+
+void DiskWriter::fail(const std::string& what, int error)
+{
+    std::string message = what + ": " + std::strerror(error);
+    {
+        std::lock_guard lock(m_mutex);
+        m_lastFailure = std::move(message);
+    }
+    m_failures.fetch_add(1, std::memory_order_relaxed);
+}
+
 void DiskWriter::execute(const Job& job)
 {
     const std::string path = pathOf(m_dir, job.name);
     if (job.remove) {
         if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-            m_failures.fetch_add(1, std::memory_order_relaxed);
+            fail("cannot remove " + path, errno);
         return;
     }
     const std::size_t folder = std::size_t(job.name >> 56);
     if (!m_folderReady.test(folder)) {
         const std::string folderPath = path.substr(0, m_dir.size() + 3);
         if (::mkdir(folderPath.c_str(), 0755) != 0 && errno != EEXIST) {
-            m_failures.fetch_add(1, std::memory_order_relaxed);
+            fail("cannot create " + folderPath, errno);
             return;
         }
         m_folderReady.set(folder);
@@ -344,14 +360,23 @@ void DiskWriter::execute(const Job& job)
     const std::string temporary = path + ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     bool written = fd >= 0;
+    int error = errno;
     if (written) {
         written = writeAll(fd, header.data(), header.size()) &&
                   writeAll(fd, body.data(), body.size());
-        written = ::close(fd) == 0 && written;
+        error = errno;
+        if (::close(fd) != 0 && written) {
+            written = false;
+            error = errno;
+        }
     }
-    if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    if (written && ::rename(temporary.c_str(), path.c_str()) != 0) {
+        written = false;
+        error = errno;
+    }
+    if (!written) {
         ::unlink(temporary.c_str());
-        m_failures.fetch_add(1, std::memory_order_relaxed);
+        fail("cannot write " + path, error);
     }
 }
 

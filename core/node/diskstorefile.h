@@ -89,6 +89,9 @@ public:
     std::uint64_t queuedBytes() const { return m_queuedBytes.load(std::memory_order_relaxed); }
     /// Writes and removals that failed (disk full, permissions) since start.
     std::uint64_t failures() const { return m_failures.load(std::memory_order_relaxed); }
+    /// What the latest failure was ("cannot write FILE: No space left on
+    /// device"); empty before any.
+    std::string lastFailure() const;
     /// Blocks until every job queued so far is done.
     void flush();
 
@@ -107,9 +110,10 @@ private:
     std::uint64_t enqueue(Job job);
     void run();
     void execute(const Job& job);
+    void fail(const std::string& what, int error);
 
     std::string m_dir;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_drained;
     std::deque<Job> m_jobs;       ///< guarded by m_mutex
@@ -118,6 +122,7 @@ private:
     std::atomic<std::uint64_t> m_completed{0};
     std::atomic<std::uint64_t> m_queuedBytes{0};
     std::atomic<std::uint64_t> m_failures{0};
+    std::string m_lastFailure;    ///< guarded by m_mutex
     std::bitset<256> m_folderReady; ///< writer thread only
     std::thread m_thread;
 };

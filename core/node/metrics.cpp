@@ -78,7 +78,8 @@ std::string_view purgeKindName(PurgeKind kind)
 }
 
 std::string renderMetrics(const EngineStats& stats, const Policy& policy,
-                          const NodeCounters& counters, double uptimeSeconds)
+                          const NodeCounters& counters, double uptimeSeconds,
+                          const std::vector<StoreReport>& stores)
 {
     std::string out;
     out.reserve(16 * 1024);
@@ -159,6 +160,26 @@ std::string renderMetrics(const EngineStats& stats, const Policy& policy,
     sample(out, "fallback_kv_queue_depth", {}, stats.kvQueueDepth);
     header(out, "fallback_uptime_seconds", "gauge", "Seconds since the node started.");
     out += "fallback_uptime_seconds " + number(uptimeSeconds) + "\n";
+
+    if (stores.empty())
+        return out;
+    header(out, "fallback_storage_write_errors_total", "counter",
+           "Writes the disk refused (full, file-size limit, I/O error), by store under the "
+           "data dir.");
+    for (const StoreReport& store : stores)
+        sample(out, "fallback_storage_write_errors_total", "store=\"" + store.name + "\"",
+               store.writeErrors);
+    header(out, "fallback_storage_ok", "gauge",
+           "1 when nothing of the store waits for the disk and no write was refused lately.");
+    for (const StoreReport& store : stores)
+        sample(out, "fallback_storage_ok", "store=\"" + store.name + "\"", store.ok ? 1 : 0);
+    for (const StoreReport& store : stores) {
+        if (store.name != "audit_log")
+            continue;
+        header(out, "fallback_audit_pending_lines", "gauge",
+               "Audit lines kept in memory until the disk takes them.");
+        sample(out, "fallback_audit_pending_lines", {}, store.pendingLines);
+    }
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace fallback::node {
 
@@ -26,16 +27,30 @@ struct NodeCounters {
     std::uint64_t dataRequests = 0;        ///< reads, writes and deletes received
 };
 
+/// One store under --data-dir, as health and /metrics report it.
+struct StoreReport {
+    std::string name;                    ///< `audit_log`, `versions`, `client_cache`
+    bool ok = true;                      ///< nothing waits for the disk, no write refused lately
+    std::uint64_t writeErrors = 0;       ///< writes the disk refused since start
+    std::string lastError;               ///< the latest refusal, kept after recovery
+    std::size_t pendingLines = 0;        ///< audit_log: lines waiting for the disk
+    std::uint64_t droppedLines = 0;      ///< audit_log: given up (too many waiting)
+    std::uint64_t recentWriteErrors = 0; ///< client_cache: within health's window
+};
+
 /// The whole exposition: HELP and TYPE lines, then the samples:
 /// `fallback_tier_lookups_total{tier,namespace,result}`,
 /// `fallback_tier_latency_seconds` (histogram by `tier`),
 /// `fallback_requests_total{served_by,freshness}` (freshness `none` for failed),
 /// `fallback_origin_fetches_total`, `fallback_coalesced_total`,
 /// `fallback_purges_total{scope}`, `fallback_namespace_version{namespace}`,
-/// and `fallback_kv_queue_depth`, `fallback_uptime_seconds`.
+/// and `fallback_kv_queue_depth`, `fallback_uptime_seconds`, and for the
+/// stores under --data-dir `fallback_storage_write_errors_total{store}`,
+/// `fallback_storage_ok{store}` and `fallback_audit_pending_lines`.
 /// `stats` needs no series (take the snapshot with a large seriesAfter).
 std::string renderMetrics(const EngineStats& stats, const Policy& policy,
-                          const NodeCounters& counters, double uptimeSeconds);
+                          const NodeCounters& counters, double uptimeSeconds,
+                          const std::vector<StoreReport>& stores = {});
 
 /// Content-Type of the exposition.
 constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";

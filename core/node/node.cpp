@@ -87,6 +87,7 @@ public:
         serviceOptions.adminToken = std::move(token);
         m_service.emplace(m_engine, m_scheduler, std::move(serviceOptions), m_audit.get(),
                           &m_versions, logLine);
+        m_service->watchClientCache(m_clientCache.get());
         ServerLimits limits;
         limits.maxConnections = connectionBudget(limits.maxConnections);
         limits.idleTimeout = options.idleTimeout;
@@ -205,6 +206,16 @@ private:
                     " requests unanswered, " + std::to_string(kvLeft) +
                     " KV writes not drained (the in-process KV goes with the process)");
         }
+        // Last chance for what the disk refused so far.
+        m_service->retryStorage();
+        for (const StoreReport& store : m_service->storage()) {
+            if (store.name == "audit_log" && store.pendingLines > 0)
+                logLine("error: " + std::to_string(store.pendingLines) +
+                        " audit lines could not be written and are lost (" + store.lastError + ")");
+            else if (store.name == "versions" && !store.ok)
+                logLine("error: the namespace versions could not be saved (" + store.lastError +
+                        "): the next start may use older versions");
+        }
         logLine("drained " + std::to_string(drainedKv) + " KV writes; " +
                 std::to_string(m_audit ? m_audit->linesWritten() : 0) +
                 " audit lines written this run; bye");
@@ -268,6 +279,9 @@ int runNode(const NodeOptions& options)
     // A peer that hangs up mid-answer must cost an error code, not the
     // process (asio sends with MSG_NOSIGNAL, but TLS and stdout may not).
     std::signal(SIGPIPE, SIG_IGN);
+    // Over a file-size limit (ulimit -f, systemd's LimitFSIZE) a write must
+    // fail with EFBIG, which the stores report and retry, not kill the node.
+    std::signal(SIGXFSZ, SIG_IGN);
     Loaded<Policy> loaded = loadPolicyFile(options.policyPath);
     if (!loaded.ok()) {
         std::cerr << loaded.diagnostics.format() << std::flush;

@@ -243,9 +243,10 @@ void NodeService::tick()
 {
     m_engine.closeElapsedStats();
     const TierCounters& origin = m_engine.stats().tiers()[tierIndex(TierId::Origin)];
-    m_originWindow.push_back({origin.lookups, origin.errors});
-    while (m_originWindow.size() > static_cast<std::size_t>(m_options.healthWindowSeconds))
-        m_originWindow.pop_front();
+    m_healthWindow.push_back({origin.lookups, origin.errors, clientCacheWriteErrors()});
+    while (m_healthWindow.size() > static_cast<std::size_t>(m_options.healthWindowSeconds))
+        m_healthWindow.pop_front();
+    retryStorage();
 
     // Every id ever asked for is interned; those no tier holds and no call
     // uses go back once the key space has doubled since the last sweep, so
@@ -263,31 +264,6 @@ void NodeService::tick()
 double NodeService::uptimeSeconds() const
 {
     return static_cast<double>(m_clock.now() - m_started) / static_cast<double>(kMicrosPerSecond);
-}
-
-void NodeService::audit(const HttpRequest& request, std::string action, std::string target,
-                        std::string result, bool ok)
-{
-    log("admin " + action + " " + target + ": " + result + " (from " + request.peer + ")");
-    if (!m_audit)
-        return;
-    AuditRecord record;
-    record.time = m_clock.now();
-    record.action = std::move(action);
-    record.target = std::move(target);
-    record.result = std::move(result);
-    record.ok = ok;
-    record.peer = request.peer;
-    if (const Status written = m_audit->append(record); !written)
-        log("error: " + written.error().message);
-}
-
-void NodeService::persistVersions()
-{
-    if (!m_versions)
-        return;
-    if (const Status saved = m_versions->record(m_engine.policy()); !saved)
-        log("error: " + saved.error().message);
 }
 
 } // namespace fallback::node

@@ -23,6 +23,7 @@
 namespace fallback::node {
 
 class AuditLog;
+class DiskStore;
 class VersionStore;
 
 struct ServiceOptions {
@@ -53,9 +54,17 @@ public:
     void handle(HttpRequest request, Respond respond) override;
 
     /// Once a second: closes the stats' finished second, samples the
-    /// origin's counters for health, and sweeps the key space when it has
-    /// grown enough (ServiceOptions::idSweepThreshold).
+    /// origin's counters for health, writes what the disk refused before
+    /// (audit lines, versions), and sweeps the key space when it has grown
+    /// enough (ServiceOptions::idSweepThreshold).
     void tick();
+    /// The client cache on disk, for health and /metrics (its write errors).
+    void watchClientCache(const DiskStore* store) { m_clientCache = store; }
+    /// The stores under --data-dir that this node has (nodestorage.cpp).
+    std::vector<StoreReport> storage() const;
+    /// Writes what waits for the disk: audit lines, unsaved versions. The
+    /// node calls it on shutdown as well as on every tick.
+    void retryStorage();
 
     /// `"<16 hex digits>"` (quotes included): a hash of the policy in force
     /// as canonical JSON. Changes whenever the policy does, bumps included.
@@ -124,11 +133,23 @@ private:
     // key inspection for the console's Keys tab (keyroutes.cpp)
     HttpResponse lookupKey(const Route& route) const;
     HttpResponse listKeys(const Route& route, const HttpRequest& request) const;
-    /// Appends to the audit log (when there is one); a failure is logged.
-    void audit(const HttpRequest& request, std::string action, std::string target,
-               std::string result, bool ok);
-    /// Saves the namespace versions (when there is a store); a failure is logged.
-    void persistVersions();
+    // persistence (nodestorage.cpp)
+    /// Appends to the audit log (when there is one). When the disk refuses
+    /// the line it waits in memory; the failure is logged and returned as a
+    /// warning for the answer (the action itself has happened).
+    std::optional<std::string> audit(const HttpRequest& request, std::string action,
+                                     std::string target, std::string result, bool ok);
+    /// Saves the namespace versions (when there is a store). A failure is
+    /// logged and returned as a warning: the versions are in force, but a
+    /// restart before they are saved would bring older ones back.
+    std::optional<std::string> persistVersions();
+    /// `warnings` as `X-Fallback-Warning` headers (one each) on `response`.
+    static void addWarnings(HttpResponse& response, const std::vector<std::string>& warnings);
+    /// A 200 with `result` (plus `warnings` when there are any) and the
+    /// warnings as headers too.
+    static HttpResponse resultWithWarnings(nlohmann::json result,
+                                           const std::vector<std::string>& warnings);
+    std::uint64_t clientCacheWriteErrors() const;
     double uptimeSeconds() const;
     void log(const std::string& line) const
     {
@@ -141,15 +162,20 @@ private:
     ServiceOptions m_options;
     AuditLog* m_audit;
     VersionStore* m_versions;
+    const DiskStore* m_clientCache = nullptr;
+    std::string m_auditError;    ///< the latest refusal, kept after recovery
+    std::string m_versionsError; ///< the latest refusal, kept after recovery
     LogSink m_log;
     Micros m_started = 0;
     NodeCounters m_counters;
-    /// Origin (lookups, errors) totals, one sample per tick, oldest first.
-    struct OriginSample {
+    /// Totals health looks back at, one sample per tick, oldest first:
+    /// origin lookups and errors, client-cache write errors.
+    struct HealthSample {
         std::uint64_t lookups = 0;
         std::uint64_t errors = 0;
+        std::uint64_t clientCacheWriteErrors = 0;
     };
-    std::deque<OriginSample> m_originWindow;
+    std::deque<HealthSample> m_healthWindow;
     /// tick() sweeps the key space once it names this many resource ids.
     std::size_t m_nextIdSweep = 0;
 };

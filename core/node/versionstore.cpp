@@ -54,20 +54,31 @@ std::uint64_t VersionStore::version(const std::string& ns) const
 
 Status VersionStore::record(const Policy& policy)
 {
-    bool changed = false;
     for (const NamespacePolicy& ns : policy.namespaces) {
         auto [it, added] = m_versions.emplace(ns.name, ns.version);
         if (added) {
-            changed = true;
+            m_unsaved = true;
         } else if (ns.version > it->second) {
             it->second = ns.version;
-            changed = true;
+            m_unsaved = true;
         }
     }
-    return changed ? save() : Status(Done{});
+    return retry();
 }
 
-Status VersionStore::save() const
+Status VersionStore::retry()
+{
+    if (!m_unsaved)
+        return Done{};
+    Status saved = save();
+    if (saved)
+        m_unsaved = false;
+    else
+        ++m_writeErrors;
+    return saved;
+}
+
+Status VersionStore::save()
 {
     nlohmann::json doc = nlohmann::json::object();
     for (const auto& [name, version] : m_versions)

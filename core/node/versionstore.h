@@ -25,17 +25,28 @@ public:
     /// Returns how many were raised.
     std::size_t raise(Policy& policy) const;
     /// Remembers the versions of `policy` (never lowering one) and writes
-    /// the file atomically (temporary file, fsync, rename).
+    /// the file atomically (temporary file, fsync, rename) when they changed
+    /// or an earlier write failed. On failure the file keeps its old
+    /// content, the versions stay remembered, and unsaved() is true until a
+    /// later record() or retry() writes them.
     Status record(const Policy& policy);
-    /// The saved version of `ns`, 0 when unknown.
+    /// Writes the remembered versions if a write failed; Done otherwise.
+    Status retry();
+    /// Versions are remembered that the file does not hold yet.
+    bool unsaved() const { return m_unsaved; }
+    /// The highest version known for `ns` (saved, or waiting to be), 0 when unknown.
     std::uint64_t version(const std::string& ns) const;
     const std::map<std::string, std::uint64_t>& versions() const { return m_versions; }
+    /// Writes the disk refused since load().
+    std::uint64_t writeErrors() const { return m_writeErrors; }
     const std::string& path() const { return m_path; }
 
 private:
-    Status save() const;
+    Status save();
     std::string m_path;
     std::map<std::string, std::uint64_t> m_versions;
+    bool m_unsaved = false;
+    std::uint64_t m_writeErrors = 0;
 };
 
 } // namespace fallback::node

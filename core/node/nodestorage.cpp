@@ -1,0 +1,131 @@
+// What the node keeps under --data-dir, seen from its routes: an audit line
+// and the namespace versions written for each admin action, what the disk
+// refused kept and tried again every second, and each store's state for
+// health and /metrics. A full disk never fails an action that has happened:
+// the answer carries a warning instead (`X-Fallback-Warning`, and
+// `warnings` in JSON results).
+
+#include "node/auditlog.h"
+#include "node/diskstore.h"
+#include "node/nodeservice.h"
+#include "node/versionstore.h"
+
+namespace fallback::node {
+
+std::optional<std::string> NodeService::audit(const HttpRequest& request, std::string action,
+                                              std::string target, std::string result, bool ok)
+{
+    log("admin " + action + " " + target + ": " + result + " (from " + request.peer + ")");
+    if (!m_audit)
+        return std::nullopt;
+    AuditRecord record;
+    record.time = m_clock.now();
+    record.action = std::move(action);
+    record.target = std::move(target);
+    record.result = std::move(result);
+    record.ok = ok;
+    record.peer = request.peer;
+    const Status written = m_audit->append(record);
+    if (written)
+        return std::nullopt;
+    m_auditError = written.error().message;
+    const std::size_t pending = m_audit->pendingLines();
+    const std::string waiting =
+        std::to_string(pending) + (pending == 1 ? " audit line waits" : " audit lines wait");
+    log("error: " + m_auditError + "; " + waiting + " in memory, tried again every second");
+    return "done, but " + m_auditError + ": " + waiting +
+           " in memory and will be written when the disk takes them";
+}
+
+std::optional<std::string> NodeService::persistVersions()
+{
+    if (!m_versions)
+        return std::nullopt;
+    const Status saved = m_versions->record(m_engine.policy());
+    if (saved)
+        return std::nullopt;
+    m_versionsError = saved.error().message;
+    log("error: " + m_versionsError + "; tried again every second");
+    return "the new versions are in force, but " + m_versionsError +
+           ": a restart before they are saved would bring older versions back (tried again "
+           "every second)";
+}
+
+void NodeService::retryStorage()
+{
+    if (m_audit && m_audit->pendingLines() > 0) {
+        const std::size_t waiting = m_audit->pendingLines();
+        if (const Status written = m_audit->retry(); written)
+            log("audit log written again: " + std::to_string(waiting) +
+                " lines kept in memory are on disk");
+        else
+            m_auditError = written.error().message;
+    }
+    if (m_versions && m_versions->unsaved()) {
+        if (const Status saved = m_versions->retry(); saved)
+            log("namespace versions saved again to " + m_versions->path());
+        else
+            m_versionsError = saved.error().message;
+    }
+}
+
+std::uint64_t NodeService::clientCacheWriteErrors() const
+{
+    return m_clientCache ? m_clientCache->writeFailures() : 0;
+}
+
+std::vector<StoreReport> NodeService::storage() const
+{
+    std::vector<StoreReport> stores;
+    if (m_audit) {
+        StoreReport& audit = stores.emplace_back();
+        audit.name = "audit_log";
+        audit.pendingLines = m_audit->pendingLines();
+        audit.droppedLines = m_audit->droppedLines();
+        audit.ok = audit.pendingLines == 0;
+        audit.writeErrors = m_audit->writeErrors();
+        audit.lastError = m_auditError;
+    }
+    if (m_versions) {
+        StoreReport& versions = stores.emplace_back();
+        versions.name = "versions";
+        versions.ok = !m_versions->unsaved();
+        versions.writeErrors = m_versions->writeErrors();
+        versions.lastError = m_versionsError;
+    }
+    if (m_clientCache) {
+        StoreReport& client = stores.emplace_back();
+        client.name = "client_cache";
+        client.writeErrors = m_clientCache->writeFailures();
+        // Before the first tick every error is recent.
+        const std::uint64_t base =
+            m_healthWindow.empty() ? 0 : m_healthWindow.front().clientCacheWriteErrors;
+        client.recentWriteErrors = client.writeErrors - base;
+        client.ok = client.recentWriteErrors == 0;
+        client.lastError = m_clientCache->lastWriteFailure();
+    }
+    return stores;
+}
+
+void NodeService::addWarnings(HttpResponse& response, const std::vector<std::string>& warnings)
+{
+    for (std::string warning : warnings) {
+        for (char& c : warning) {
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                c = ' '; // a header value holds no line break
+        }
+        response.addHeader("X-Fallback-Warning", std::move(warning));
+    }
+}
+
+HttpResponse NodeService::resultWithWarnings(nlohmann::json result,
+                                             const std::vector<std::string>& warnings)
+{
+    if (!warnings.empty())
+        result["warnings"] = warnings;
+    HttpResponse response = jsonResponse(200, result);
+    addWarnings(response, warnings);
+    return response;
+}
+
+} // namespace fallback::node
