@@ -69,22 +69,26 @@ Status AuditLog::append(const AuditRecord& record)
 
 Status AuditLog::retry()
 {
+    Status result = Done{};
+    bool wrote = false;
     while (!m_pending.empty()) {
-        const Status written = writeLine(m_pending.front());
-        if (!written) {
+        if (Status written = writeLine(m_pending.front()); !written) {
             ++m_writeErrors;
-            return written;
+            result = std::move(written);
+            break;
         }
         m_pending.pop_front();
         ++m_lines;
-        // The line is in the file: a failed sync is reported, but the line
-        // is not written a second time.
-        if (::fsync(m_fd) != 0) {
-            ++m_writeErrors;
-            return failure("cannot sync", errno);
-        }
+        wrote = true;
     }
-    return Done{};
+    // One sync for the lot: after an outage thousands of kept lines go out
+    // at once, and a sync each would hold the engine's thread for seconds.
+    // A line written but not synced is not written a second time.
+    if (wrote && ::fsync(m_fd) != 0) {
+        ++m_writeErrors;
+        return failure("cannot sync", errno);
+    }
+    return result;
 }
 
 Status AuditLog::failure(const char* what, int error) const

@@ -30,9 +30,10 @@ struct AuditRecord {
 /// `2024-05-01T12:00:00.123Z` for a wall-clock instant.
 std::string isoTime(Micros time);
 
-/// Append-only, called on the engine's thread. Each line is one write()
-/// followed by fsync(): a crash loses at most the line being written, never
-/// an earlier one. A write the disk cuts short is cut back off the file.
+/// Append-only, called on the engine's thread. Each line is one write(),
+/// and fsync() follows before append() returns (once for all the lines an
+/// append or retry writes): a crash loses at most the line being written,
+/// never an earlier one. A write the disk cuts short is cut back off the file.
 class AuditLog {
 public:
     /// Lines kept while the disk refuses them; beyond, the oldest are dropped
