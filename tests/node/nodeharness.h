@@ -21,6 +21,7 @@
 #include <QElapsedTimer>
 
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -206,6 +207,12 @@ public:
     quint16 port() const { return m_port; }
     QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
     bool running() const { return m_process.state() == QProcess::Running; }
+    qint64 pid() const { return m_process.processId(); }
+    /// Runs in the child between fork and exec (resource limits); set before start().
+    void setChildModifier(const std::function<void()>& modifier)
+    {
+        m_process.setChildProcessModifier(modifier);
+    }
 
     /// SIGTERM, then waits for the exit; returns the exit code (-1 on a
     /// crash or when it did not exit within `timeoutMs`).
