@@ -76,19 +76,40 @@ HttpResponse NodeService::health() const
     const std::uint64_t recentErrors = origin.errors - base.errors;
     const std::size_t kvDepth = m_engine.kvQueueDepth();
     const bool originFailing = recentErrors > 0 && recentErrors * 2 > recentFetches;
-    bool degraded = originFailing || kvDepth > 0;
+    // Why it is degraded, in words (the console shows this `reason`).
+    auto count = [](std::uint64_t n, const char* one, const char* many) {
+        return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    std::vector<std::string> reasons;
+    if (originFailing)
+        reasons.push_back("origin: " + std::to_string(recentErrors) + " of " +
+                          count(recentFetches, "fetch", "fetches") + " failed in the last " +
+                          std::to_string(m_options.healthWindowSeconds) + " s");
+    if (kvDepth > 0)
+        reasons.push_back("edge KV: " + count(kvDepth, "write", "writes") + " waiting for retry");
     nlohmann::json storageJson = nlohmann::json::object();
     for (const StoreReport& store : storage()) {
-        degraded = degraded || !store.ok;
         nlohmann::json& one = storageJson[store.name];
         one = {{"ok", store.ok}, {"write_errors", store.writeErrors}, {"last_error", store.lastError}};
         if (store.name == "audit_log") {
             one["pending_lines"] = store.pendingLines;
             one["dropped_lines"] = store.droppedLines;
+            if (!store.ok)
+                reasons.push_back("audit log: " + count(store.pendingLines, "line", "lines") +
+                                  " waiting for the disk (" + store.lastError + ")");
         } else if (store.name == "client_cache") {
             one["recent_write_errors"] = store.recentWriteErrors;
+            if (!store.ok)
+                reasons.push_back("client cache: " +
+                                  count(store.recentWriteErrors, "copy", "copies") +
+                                  " not written in the last " +
+                                  std::to_string(m_options.healthWindowSeconds) + " s (" +
+                                  store.lastError + ")");
+        } else if (!store.ok) {
+            reasons.push_back("namespace versions not saved (" + store.lastError + ")");
         }
     }
+    const bool degraded = !reasons.empty();
     nlohmann::json body = {{"status", degraded ? "degraded" : "ok"},
                            {"uptime_seconds", uptimeSeconds()},
                            {"origin",
@@ -101,6 +122,12 @@ HttpResponse NodeService::health() const
                            {"version", m_options.version}};
     if (!storageJson.empty())
         body["storage"] = std::move(storageJson);
+    if (degraded) {
+        std::string reason;
+        for (const std::string& part : reasons)
+            reason += (reason.empty() ? "" : "; ") + part;
+        body["reason"] = reason;
+    }
     return jsonResponse(200, body);
 }
 

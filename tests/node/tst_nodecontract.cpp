@@ -298,6 +298,9 @@ void TestNodeContract::healthWindowAndKvQueue()
     QJsonObject health = json(f.call("GET", "/v1/admin/health"));
     QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
     QCOMPARE(health.value(QStringLiteral("origin")).toObject().value(QStringLiteral("recent_errors")).toInt(), 2);
+    // Why, in words, for people and the console.
+    QCOMPARE(health.value(QStringLiteral("reason")).toString(),
+             QStringLiteral("origin: 2 of 2 fetches failed in the last 60 s"));
     for (int second = 0; second < 30; ++second)
         f.service->tick();
     QCOMPARE(json(f.call("GET", "/v1/admin/health")).value(QStringLiteral("origin")).toObject()
@@ -307,6 +310,7 @@ void TestNodeContract::healthWindowAndKvQueue()
     health = json(f.call("GET", "/v1/admin/health"));
     QCOMPARE(health.value(QStringLiteral("origin")).toObject().value(QStringLiteral("recent_errors")).toInt(), 0);
     QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+    QVERIFY(!health.contains(QStringLiteral("reason")));
 
     // A KV write waiting for a retry makes the node degraded, and shows.
     Fixture kv(Options{false, true});
@@ -316,6 +320,8 @@ void TestNodeContract::healthWindowAndKvQueue()
     health = json(kv.call("GET", "/v1/admin/health"));
     QCOMPARE(health.value(QStringLiteral("kv_queue_depth")).toInt(), 1);
     QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
+    QCOMPARE(health.value(QStringLiteral("reason")).toString(),
+             QStringLiteral("edge KV: 1 write waiting for retry"));
     QVERIFY(metricsText(kv).contains("\nfallback_kv_queue_depth 1\n"));
 }
 

@@ -221,6 +221,10 @@ void TestNodeStorage::purgeWarnsWhileAuditFails()
         QCOMPARE(headerValues(purge, "X-Fallback-Warning"), QList<QByteArray>{warning.toUtf8()});
 
         QCOMPARE(healthStatus(f), QStringLiteral("degraded"));
+        const QString reason =
+            json(f.call("GET", "/v1/admin/health")).value(QStringLiteral("reason")).toString();
+        QVERIFY2(reason.startsWith(QStringLiteral("audit log: 1 line waiting for the disk (cannot append")),
+                 qPrintable(reason));
         const QJsonObject audit = storeHealth(f, "audit_log");
         QCOMPARE(audit.value(QStringLiteral("ok")).toBool(), false);
         QCOMPARE(audit.value(QStringLiteral("pending_lines")).toInt(), 1);
@@ -243,6 +247,7 @@ void TestNodeStorage::purgeWarnsWhileAuditFails()
     QCOMPARE(audit.value(QStringLiteral("pending_lines")).toInt(), 0);
     QVERIFY(!audit.value(QStringLiteral("last_error")).toString().isEmpty()); // kept for the record
     QCOMPARE(healthStatus(f), QStringLiteral("ok"));
+    QVERIFY(!json(f.call("GET", "/v1/admin/health")).contains(QStringLiteral("reason")));
     QVERIFY(body(f.call("GET", "/metrics")).contains("fallback_storage_ok{store=\"audit_log\"} 1\n"));
 }
 
@@ -263,6 +268,8 @@ void TestNodeStorage::bumpAndPolicyWarnWhileVersionsFail()
     QCOMPARE(headerValues(bump, "X-Fallback-Warning").size(), 1);
     QCOMPARE(storeHealth(f, "versions").value(QStringLiteral("ok")).toBool(), false);
     QCOMPARE(healthStatus(f), QStringLiteral("degraded"));
+    QVERIFY(json(f.call("GET", "/v1/admin/health")).value(QStringLiteral("reason")).toString()
+                .startsWith(QStringLiteral("namespace versions not saved (cannot write")));
     QVERIFY(readAll(path).contains("\"product\": 3"));
 
     // A policy PUT answers the policy itself: the warning rides in a header
