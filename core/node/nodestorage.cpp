@@ -33,8 +33,8 @@ std::optional<std::string> NodeService::audit(const HttpRequest& request, std::s
     const std::string waiting =
         std::to_string(pending) + (pending == 1 ? " audit line waits" : " audit lines wait");
     log("error: " + m_auditError + "; " + waiting + " in memory, tried again every second");
-    return "done, but " + m_auditError + ": " + waiting +
-           " in memory and will be written when the disk takes them";
+    return "done, but " + m_auditError + ": " + waiting + " in memory until the disk takes " +
+           (pending == 1 ? "it" : "them");
 }
 
 std::optional<std::string> NodeService::persistVersions()
