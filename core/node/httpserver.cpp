@@ -345,8 +345,9 @@ void HttpServer::Session::send(HttpResponse response)
     out.version(11);
     out.result(static_cast<unsigned>(response.status));
     out.set(http::field::content_type, response.contentType);
+    // insert, not set: a header may repeat (one X-Fallback-Warning each).
     for (const auto& [name, value] : response.headers)
-        out.set(name, value);
+        out.insert(name, value);
     out.body() = http::span_body<const char>::value_type(m_responseBody->data(),
                                                          m_responseBody->size());
     out.keep_alive(keepAlive);

@@ -20,6 +20,7 @@
 #include <QTcpSocket>
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <functional>
 #include <memory>
@@ -46,15 +47,24 @@ inline QString fixture(const char* name)
     return QStringLiteral(FALLBACK_FIXTURES_DIR "/node/") + QLatin1String(name);
 }
 
-/// What an HTTP call answered. Header names are lower-case.
+/// What an HTTP call answered. Header names are lower-case; a repeated
+/// header keeps every value.
 struct Reply {
     int status = 0; ///< 0: could not connect
     QByteArray body;
-    QMap<QByteArray, QByteArray> headers;
+    QMultiMap<QByteArray, QByteArray> headers;
     QString transportError;
     qint64 elapsedMs = 0;
 
+    /// The last value of header `name`.
     QByteArray header(const char* name) const { return headers.value(QByteArray(name)); }
+    /// Every value of header `name`, in the order received.
+    QList<QByteArray> headerValues(const char* name) const
+    {
+        QList<QByteArray> values = headers.values(QByteArray(name));
+        std::reverse(values.begin(), values.end()); // QMultiMap lists the newest first
+        return values;
+    }
     QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
 };
 
@@ -68,7 +78,7 @@ inline size_t collectHeader(char* data, size_t size, size_t count, void* out)
 {
     const QByteArray line = QByteArray(data, qsizetype(size * count)).trimmed();
     const qsizetype colon = line.indexOf(':');
-    auto* headers = static_cast<QMap<QByteArray, QByteArray>*>(out);
+    auto* headers = static_cast<QMultiMap<QByteArray, QByteArray>*>(out);
     if (line.startsWith("HTTP/"))
         headers->clear(); // a 100 Continue came first
     else if (colon > 0)

@@ -7,6 +7,7 @@
 // the limit is lifted (prlimit on the running node), all without a restart.
 #include "nodeharness.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -118,10 +119,18 @@ void TestNodeDiskFull::servesWarnsAndRecovers()
     }
     QVERIFY2(warning.contains(QStringLiteral("audit log")), qPrintable(warning));
     QVERIFY(purges > 1); // the first lines fitted
+    // versions.json cannot be replaced either (a directory where its
+    // temporary file goes): two warnings, each in JSON and in a header.
+    QVERIFY(QDir(data).mkdir(QStringLiteral("versions.json.tmp")));
     const Reply bump = node.admin("POST", QStringLiteral("/v1/admin/namespaces/async/bump"));
     QCOMPARE(bump.status, 200);
     QCOMPARE(bump.json().value(QStringLiteral("version")).toInt(), 2);
-    QVERIFY(bump.header("x-fallback-warning").contains("2 audit lines wait"));
+    const QList<QByteArray> bumpWarnings = bump.headerValues("x-fallback-warning");
+    QCOMPARE(bumpWarnings.size(), 2);
+    QVERIFY2(bumpWarnings[0].contains("versions.json"), bumpWarnings[0].constData());
+    QVERIFY2(bumpWarnings[1].contains("2 audit lines wait"), bumpWarnings[1].constData());
+    QCOMPARE(bump.json().value(QStringLiteral("warnings")).toArray().size(), 2);
+    QVERIFY(QDir(data + QStringLiteral("/versions.json.tmp")).removeRecursively());
     QCOMPARE(storeHealth(node, "audit_log").value(QStringLiteral("pending_lines")).toInt(), 2);
     bool whole = false;
     QCOMPARE(auditLines(data, &whole).size(), purges - 1);
@@ -132,6 +141,10 @@ void TestNodeDiskFull::servesWarnsAndRecovers()
     rlimit lifted{RLIM_INFINITY, RLIM_INFINITY};
     QCOMPARE(::prlimit(pid_t(node.process().pid()), RLIMIT_FSIZE, &lifted, nullptr), 0);
     QTRY_VERIFY_WITH_TIMEOUT(storeHealth(node, "audit_log").value(QStringLiteral("ok")).toBool(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(storeHealth(node, "versions").value(QStringLiteral("ok")).toBool(), 5000);
+    QFile versions(data + QStringLiteral("/versions.json"));
+    QVERIFY(versions.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(versions.readAll()).object().value(QStringLiteral("async")).toInt(), 2);
     const QList<QJsonObject> lines = auditLines(data, &whole);
     QVERIFY(whole);
     QCOMPARE(lines.size(), purges + 1);
