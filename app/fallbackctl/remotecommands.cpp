@@ -76,6 +76,19 @@ void printNodeDiagnostics(const Response& response)
     }
 }
 
+/// After a success: what the node did but could not write down (its
+/// `X-Fallback-Warning` headers), one `warning:` line each on stderr. The
+/// action happened, so the exit code stays 0. stdout is flushed first so
+/// that on a terminal the warnings come after the result.
+void printWarnings(const Response& response)
+{
+    if (response.warnings.empty())
+        return;
+    std::fflush(stdout); // std::cout writes through it (synced with stdio)
+    for (const std::string& warning : response.warnings)
+        std::fprintf(stderr, "warning: %s\n", warning.c_str());
+}
+
 int policyGet(RemoteArgs& args)
 {
     Target target;
@@ -164,6 +177,7 @@ int policyApply(RemoteArgs& args)
     }
     if (!r.etag.empty())
         std::fprintf(stderr, "ETag: %s\n", r.etag.c_str());
+    printWarnings(r);
     return kOk;
 }
 
@@ -274,6 +288,7 @@ int purgeCommand(const std::vector<std::string>& argv)
         std::cout << doc->dump(2) << '\n';
     else
         std::printf("purged %llu entries\n", static_cast<unsigned long long>(*purged));
+    printWarnings(r);
     return kOk;
 }
 
@@ -309,6 +324,7 @@ int bumpCommand(const std::vector<std::string>& argv)
         std::cout << doc->dump(2) << '\n';
     else
         std::printf("bumped %s to version %llu\n", ns.c_str(), static_cast<unsigned long long>(*version));
+    printWarnings(r);
     return kOk;
 }
 

@@ -290,12 +290,15 @@ struct AdminClient::Impl {
             call->response.etag.clear();
             call->response.contentType.clear();
             call->response.retryAfter = -1;
+            call->response.warnings.clear();
         } else if (iequalsPrefix(line, "etag:")) {
             call->response.etag = std::string(trimSpaces(line.substr(5)));
         } else if (iequalsPrefix(line, "content-type:")) {
             call->response.contentType = std::string(trimSpaces(line.substr(13)));
         } else if (iequalsPrefix(line, "retry-after:")) {
             call->response.retryAfter = parseRetryAfter(line.substr(12));
+        } else if (iequalsPrefix(line, "x-fallback-warning:")) {
+            call->response.warnings.emplace_back(trimSpaces(line.substr(19)));
         }
         return bytes;
     }
@@ -393,6 +396,8 @@ struct AdminClient::Impl {
         const std::string& token = call.endpoint.token;
         if (!token.empty()) {
             replaceAll(r.transportError, token, "***");
+            for (std::string& warning : r.warnings)
+                replaceAll(warning, token, "***");
             if (!r.ok())
                 replaceAll(r.body, token, "***");
         }

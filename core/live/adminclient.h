@@ -44,6 +44,10 @@ struct Response {
     Micros latency = 0;         ///< of the last attempt
     int attempts = 0;
     Micros retryAfter = -1;     ///< a Retry-After header (seconds or HTTP date) as a delay, or -1
+    /// Every `X-Fallback-Warning` header, in the order sent: the node did
+    /// what was asked but could not write something about it (an audit
+    /// line, the namespace versions). Empty when there was no trouble.
+    std::vector<std::string> warnings;
     /// Refused here before anything was sent (no URL, a control character
     /// in the token or a header): bad input, not an unreachable deployment.
     bool refusedLocally = false;

@@ -1,9 +1,10 @@
 // What fallbackctl's remote commands (SPEC §5) make of a node's answers,
 // run as the real binary against a scripted node inside the test: answers
 // that are not what the node should send (exit 1, never a made-up success),
-// the exact failure lines, reads retried and writes not (README), and
-// --timeout applied to each attempt. tst_fallbackctlremote covers the
-// commands' happy paths and usage errors.
+// the exact failure lines, reads retried and writes not (README),
+// --timeout applied to each attempt, and the node's X-Fallback-Warning
+// headers printed after a success that still exits 0. tst_fallbackctlremote
+// covers the commands' happy paths and usage errors.
 #include "fallbackctlrunner.h"
 #include "live/remotestats.h"
 #include "policy/policyloader.h"
@@ -43,6 +44,8 @@ private slots:
     void readsRetriedWritesNot();
     void timeoutAppliesToEachAttempt_data();
     void timeoutAppliesToEachAttempt();
+    void warningsFollowTheResult_data();
+    void warningsFollowTheResult();
 
 private:
     QProcessEnvironment env() const { return cleanEnvironment(m_home->path()); }
@@ -171,6 +174,54 @@ void TestFallbackctlAnswers::timeoutAppliesToEachAttempt()
     // 300 ms per attempt (plus 200 + 400 ms of back-off between reads), far
     // from the 10 s default.
     QVERIFY2(elapsed >= 300 * attempts && elapsed < 5000, qPrintable(QString::number(elapsed)));
+}
+
+void TestFallbackctlAnswers::warningsFollowTheResult_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArrayList>("warnings"); // X-Fallback-Warning headers of the answer
+    QTest::addColumn<QByteArray>("out");
+    QTest::addColumn<QByteArray>("err");
+    const QStringList purge{QStringLiteral("purge"), QStringLiteral("--all")};
+    const QStringList bump{QStringLiteral("bump"), QStringLiteral("product")};
+    // --if-match: the PUT is the only request.
+    const QStringList apply{QStringLiteral("policy"), QStringLiteral("apply"), example("demo.policy.yaml"),
+                            QStringLiteral("--if-match"), QStringLiteral("\"e1\"")};
+    const QByteArray audit = "done, but cannot append to the audit log 'audit.jsonl': No space left on device";
+    const QByteArray versions = "the new versions are in force, but cannot write 'versions.json': File too large";
+    const QByteArray warned = "warning: " + audit + "\n";
+    const QByteArray bothWarned = "warning: " + versions + "\nwarning: " + audit + "\n";
+
+    QTest::newRow("purge") << purge << QByteArrayList() << QByteArray("purged 1 entries\n") << QByteArray();
+    QTest::newRow("purge, a warning") << purge << QByteArrayList{audit} << QByteArray("purged 1 entries\n") << warned;
+    QTest::newRow("purge --json, a warning") << (purge + QStringList{QStringLiteral("--json")}) << QByteArrayList{audit}
+                                             << QByteArray("{\n  \"purged\": 1\n}\n") << warned;
+    QTest::newRow("bump") << bump << QByteArrayList() << QByteArray("bumped product to version 2\n") << QByteArray();
+    QTest::newRow("bump, two warnings") << bump << QByteArrayList{versions, audit}
+                                        << QByteArray("bumped product to version 2\n") << bothWarned;
+    const QByteArray applied = "applied " + apply[2].toUtf8() + " to URL\n"; // URL: the scripted node's
+    QTest::newRow("policy apply") << apply << QByteArrayList() << applied << QByteArray();
+    QTest::newRow("policy apply, two warnings") << apply << QByteArrayList{versions, audit} << applied
+                                                << bothWarned;
+}
+
+void TestFallbackctlAnswers::warningsFollowTheResult()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArrayList, warnings);
+    QFETCH(QByteArray, out);
+    QFETCH(QByteArray, err);
+    QByteArray headers;
+    for (const QByteArray& warning : warnings)
+        headers += "X-Fallback-Warning: " + warning + "\r\n";
+    ScriptedServer server([headers](const Seen& seen, int) {
+        return ScriptedServer::answer(200, success(seen.path), headers);
+    });
+    const Run run = runFallbackctl(withUrl(args, server.url()), env());
+    QVERIFY2(run.exitCode == 0, run.err.constData()); // the action happened
+    QCOMPARE(run.out, out.replace("URL", QByteArray::fromStdString(server.url())));
+    QCOMPARE(run.err, err);
+    QCOMPARE(int(server.seen().size()), 1);
 }
 
 QTEST_GUILESS_MAIN(TestFallbackctlAnswers)

@@ -5,7 +5,8 @@
 // header (If-Match included) refused before anything is sent, a missing URL
 // named as such, redirects not followed, answers over 32 MiB refused, a
 // cut-off answer being no answer, `series_after=0`, cancel stopping
-// retries, and the connect timeout bounding a handshake that never ends.
+// retries, the connect timeout bounding a handshake that never ends, and
+// every X-Fallback-Warning of an answer kept, in order.
 #include "adminclientsupport.h"
 
 #include <QDateTime>
@@ -54,6 +55,8 @@ private slots:
     void seriesAfterZeroIsSent();
     void cancelStopsRetries();
     void connectTimeoutBoundsTheHandshake();
+    void warningsKeptInOrder_data();
+    void warningsKeptInOrder();
 };
 
 void TestAdminClientEdges::backoffDoublesBetweenAttempts()
@@ -281,6 +284,45 @@ void TestAdminClientEdges::connectTimeoutBoundsTheHandshake()
              r.transportError.c_str());
     // Two attempts of 300 ms and a 50 ms back-off; far from 2 x 10 s.
     QVERIFY2(elapsed >= 600 && elapsed < 3000, qPrintable(QString::number(elapsed)));
+}
+
+void TestAdminClientEdges::warningsKeptInOrder_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<QStringList>("warnings");
+    QTest::newRow("none") << ScriptedServer::answer(200, R"({"purged":1})") << QStringList();
+    QTest::newRow("one") << ScriptedServer::answer(200, "{}", "X-Fallback-Warning:  disk full \r\n")
+                         << QStringList{QStringLiteral("disk full")};
+    // A header that repeats keeps every value, not the last one only.
+    QTest::newRow("repeated, any case")
+        << ScriptedServer::answer(200, "{}",
+                                  "X-Fallback-Warning: versions not saved\r\nETag: \"e\"\r\n"
+                                  "x-fallback-warning: audit line waits\r\n")
+        << QStringList{QStringLiteral("versions not saved"), QStringLiteral("audit line waits")};
+    // Only the final answer's headers count, as for the ETag.
+    QTest::newRow("after 100 Continue")
+        << QByteArray("HTTP/1.1 100 Continue\r\nX-Fallback-Warning: interim\r\n\r\n")
+               + ScriptedServer::answer(200, "{}", "X-Fallback-Warning: final\r\n")
+        << QStringList{QStringLiteral("final")};
+    QTest::newRow("token echoed") << ScriptedServer::answer(200, "{}", QByteArray("X-Fallback-Warning: saw ") + kToken + "\r\n")
+                                  << QStringList{QStringLiteral("saw ***")};
+}
+
+void TestAdminClientEdges::warningsKeptInOrder()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(QStringList, warnings);
+    ScriptedServer server([answer](const Seen&, int) { return answer; });
+    AdminClient client;
+    Answers answers;
+    client.bump(endpoint(server.url(), kToken), "product", answers.handler());
+    QTRY_COMPARE(answers.count(), 1);
+    const Response r = answers.at(0);
+    QCOMPARE(r.httpStatus, 200);
+    QStringList got;
+    for (const std::string& warning : r.warnings)
+        got.append(QString::fromStdString(warning));
+    QCOMPARE(got, warnings);
 }
 
 QTEST_GUILESS_MAIN(TestAdminClientEdges)
