@@ -20,6 +20,8 @@
 #include <QUrl>
 #include <QtTest>
 
+#include <sys/resource.h>
+
 #include <memory>
 
 namespace fallback::ui::test {
@@ -104,6 +106,17 @@ public:
                                 m_dir.filePath(QStringLiteral("data"))},
                                error);
         return !m_url.isEmpty();
+    }
+
+    /// Nodes started from now on may not grow any file beyond `bytes`
+    /// (RLIMIT_FSIZE): writing the audit log or the namespace versions fails
+    /// as on a full disk, and the node, which ignores SIGXFSZ, runs on.
+    void limitNodeFileSize(rlim_t bytes)
+    {
+        m_node.setChildProcessModifier([bytes] {
+            const rlimit limit{bytes, bytes};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        });
     }
 
     /// Kills the node at once (no graceful shutdown): a crash, as a poller sees it.

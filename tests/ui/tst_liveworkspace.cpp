@@ -1,6 +1,7 @@
 // LiveWorkspace against a real fallback-node and origin on 127.0.0.1:
 // polling and state, the series, policy with If-Match, purge and bump,
-// production read-only, pause, an unreachable node.
+// warnings of a node whose disk refuses writes, production read-only, pause,
+// an unreachable node.
 
 #include "charts/serieshistory.h"
 #include "live/adminclient.h"
@@ -243,6 +244,60 @@ private slots:
         QCOMPARE(record.result, QStringLiteral("version %1 → %2").arg(before).arg(before + 1));
         QTRY_COMPARE_WITH_TIMEOUT(workspace->appliedPolicy().find("session")->version, before + 1,
                                   kTimeout);
+    }
+
+    void refusedWritesShowAsWarnings()
+    {
+        // A node that can write no file: every action still happens, and
+        // each answer carries the node's X-Fallback-Warning.
+        LiveNode full;
+        full.limitNodeFileSize(0);
+        QString error;
+        QVERIFY2(full.start(&error, 10), qPrintable(error));
+        DeploymentProfile p = profile("staging-m");
+        p.url = full.url().toStdString();
+        auto workspace = open(p);
+        // Not connected(): its health reports the storage trouble (Degraded).
+        QTRY_VERIFY_WITH_TIMEOUT(workspace->appliedPolicy().find("session") != nullptr
+                                     && !workspace->policyEtag().isEmpty(),
+                                 kTimeout);
+        const QString auditWarning = QStringLiteral(" — warning: done, but cannot append to the audit log ");
+        QSignalSpy activity(workspace.get(), &Workspace::activity);
+
+        workspace->invalidate({Invalidation::Kind::PurgeNamespace, QStringLiteral("pricing"), {}});
+        QTRY_COMPARE_WITH_TIMEOUT(activity.size(), 1, kTimeout);
+        auto record = activity.last().at(0).value<ActivityRecord>();
+        QVERIFY2(record.ok, qPrintable(record.result)); // the purge happened
+        QVERIFY2(QRegularExpression(QStringLiteral("^purged \\d+ entries.*") + QRegularExpression::escape(auditWarning))
+                     .match(record.result)
+                     .hasMatch(),
+                 qPrintable(record.result));
+
+        const std::uint64_t before = workspace->appliedPolicy().find("session")->version;
+        workspace->invalidate({Invalidation::Kind::Bump, QStringLiteral("session"), {}});
+        QTRY_COMPARE_WITH_TIMEOUT(activity.size(), 2, kTimeout);
+        record = activity.last().at(0).value<ActivityRecord>();
+        QVERIFY2(record.ok, qPrintable(record.result));
+        QVERIFY2(record.result.startsWith(QStringLiteral("version %1 → %2 — warning: ").arg(before).arg(before + 1)),
+                 qPrintable(record.result));
+        QVERIFY2(record.result.contains(auditWarning), qPrintable(record.result));
+
+        // The policy's answer carries warnings in headers only; the
+        // Namespaces page hears them through policyApplied.
+        Policy policy = workspace->appliedPolicy();
+        policy.find("product")->ttl = 9 * kMicrosPerSecond;
+        QSignalSpy applied(workspace.get(), &Workspace::policyApplied);
+        workspace->applyPolicy(policy);
+        QTRY_COMPARE_WITH_TIMEOUT(applied.size(), 1, kTimeout);
+        QVERIFY2(applied.first().at(0).toBool(), qPrintable(applied.first().at(1).toString()));
+        QVERIFY2(applied.first().at(1).toString().contains(auditWarning),
+                 qPrintable(applied.first().at(1).toString()));
+        QCOMPARE(activity.size(), 3);
+        record = activity.last().at(0).value<ActivityRecord>();
+        QVERIFY2(record.ok, qPrintable(record.result));
+        QVERIFY2(record.result.startsWith(QStringLiteral("applied: 1 namespace(s) changed — warning: ")),
+                 qPrintable(record.result));
+        QVERIFY2(record.result.contains(auditWarning), qPrintable(record.result));
     }
 
     void productionIsReadOnlyUntilUnlocked()

@@ -47,6 +47,16 @@ QString purgeResult(std::string_view body)
     return text;
 }
 
+/// `purged 42 entries — warning: …`, one ` — warning: ` per warning of a
+/// successful answer: the action happened (the record stays ok), but the
+/// node could not write its audit line or versions, and the user should know.
+QString withWarnings(QString result, const AdminAnswer& answer)
+{
+    for (const QString& warning : answer.warnings)
+        result += QStringLiteral(" — warning: ") + warning;
+    return result;
+}
+
 } // namespace
 
 void LiveWorkspace::applyPolicy(const Policy& policy)
@@ -78,13 +88,14 @@ void LiveWorkspace::onApplied(const AdminAnswer& answer, const QString& summary)
     m_applyCall = 0;
     const QString action = QStringLiteral("policy");
     if (answer.ok()) {
-        emit activity(record(action, action, summary, true));
+        const QString result = withWarnings(summary, answer);
+        emit activity(record(action, action, result, true));
         // Done once the policy in force is read back: the Namespaces page
         // turns clean with the snapshot that carries it.
-        fetchPolicy([this, summary](const QString& error) {
-            emit policyApplied(true, error.isEmpty() ? summary
+        fetchPolicy([this, result](const QString& error) {
+            emit policyApplied(true, error.isEmpty() ? result
                                                      : tr("%1; reading it back failed: %2")
-                                                           .arg(summary, error));
+                                                           .arg(result, error));
         });
         return;
     }
@@ -238,9 +249,8 @@ void LiveWorkspace::onInvalidated(const AdminAnswer& answer, const Invalidation&
     const bool bump = invalidation.kind == Invalidation::Kind::Bump;
     const QString action = bump ? QStringLiteral("bump") : QStringLiteral("purge");
     if (answer.ok()) {
-        emit activity(record(action, invalidation.target(),
-                             result.isEmpty() ? tr("done (HTTP %1)").arg(answer.status) : result,
-                             true));
+        const QString done = result.isEmpty() ? tr("done (HTTP %1)").arg(answer.status) : result;
+        emit activity(record(action, invalidation.target(), withWarnings(done, answer), true));
         pollNow(); // show its effect without waiting for the next round
         if (bump)
             fetchPolicy();

@@ -24,6 +24,8 @@ AdminAnswer answerOf(const live::Response& response)
     answer.etag = response.etag;
     answer.latency = response.latency;
     answer.retryAfter = response.retryAfter;
+    for (const std::string& warning : response.warnings)
+        answer.warnings.append(QString::fromStdString(warning));
     if (!response.ok()) {
         answer.error = readErrorBody(response.body);
         answer.nodeSaid = !answer.error.isEmpty();

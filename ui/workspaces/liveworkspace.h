@@ -43,7 +43,9 @@ struct AdminAnswer;
 /// applyPolicy() sends it with If-Match: the ETag of the policy read, so a
 /// policy changed meanwhile answers 412 and emits policyConflict(), never
 /// overwriting it. Purges and bumps answer activity(); previews are the
-/// node's dry runs; key lookups its keys endpoints.
+/// node's dry runs; key lookups its keys endpoints. An apply, purge or bump
+/// the node did but could not write down (its `X-Fallback-Warning` headers)
+/// is still ok, with the warnings in its activity record and policyApplied().
 ///
 /// A production deployment is read-only until unlocked for the session:
 /// applyPolicy() and invalidate() then refuse, and say so.

@@ -7,6 +7,7 @@
 #include "workspaces/liveworkspace.h"
 
 #include <QMetaObject>
+#include <QStringList>
 
 #include <mutex>
 
@@ -21,6 +22,9 @@ struct AdminAnswer {
     std::string etag;
     Micros latency = 0;
     Micros retryAfter = -1;
+    /// The node's `X-Fallback-Warning` headers: it did what was asked but
+    /// could not write something about it (an audit line, the versions).
+    QStringList warnings;
 
     bool reached() const { return status != 0; }
     bool ok() const { return status >= 200 && status < 300; }
