@@ -27,22 +27,6 @@ constexpr std::size_t kMaxResponseBytes = 32u << 20;
 /// wake: a safety net only, every submission and cancel wakes it at once.
 constexpr int kMaxPollMs = 1000;
 
-bool iequalsPrefix(std::string_view text, std::string_view prefix)
-{
-    if (text.size() < prefix.size())
-        return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char a = text[i], b = prefix[i];
-        if (a >= 'A' && a <= 'Z')
-            a = static_cast<char>(a - 'A' + 'a');
-        if (b >= 'A' && b <= 'Z')
-            b = static_cast<char>(b - 'A' + 'a');
-        if (a != b)
-            return false;
-    }
-    return true;
-}
-
 /// Seconds, or an HTTP date; -1 when neither.
 Micros parseRetryAfter(std::string_view value)
 {
@@ -286,19 +270,21 @@ struct AdminClient::Impl {
         while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
             line.remove_suffix(1);
         // A new status line starts a new header block (after `100 Continue`).
-        if (iequalsPrefix(line, "HTTP/")) {
+        if (startsWithNoCase(line, "HTTP/")) {
             call->response.etag.clear();
             call->response.contentType.clear();
             call->response.retryAfter = -1;
             call->response.warnings.clear();
-        } else if (iequalsPrefix(line, "etag:")) {
+        } else if (startsWithNoCase(line, "etag:")) {
             call->response.etag = std::string(trimSpaces(line.substr(5)));
-        } else if (iequalsPrefix(line, "content-type:")) {
+        } else if (startsWithNoCase(line, "content-type:")) {
             call->response.contentType = std::string(trimSpaces(line.substr(13)));
-        } else if (iequalsPrefix(line, "retry-after:")) {
+        } else if (startsWithNoCase(line, "retry-after:")) {
             call->response.retryAfter = parseRetryAfter(line.substr(12));
-        } else if (iequalsPrefix(line, "x-fallback-warning:")) {
-            call->response.warnings.emplace_back(trimSpaces(line.substr(19)));
+        } else if (startsWithNoCase(line, "x-fallback-warning:")) {
+            // Printed on terminals and shown as is: no escape sequences.
+            const std::string clean = withoutControlCharacters(line.substr(19));
+            call->response.warnings.emplace_back(trimSpaces(clean));
         }
         return bytes;
     }

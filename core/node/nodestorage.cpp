@@ -9,6 +9,7 @@
 #include "node/diskstore.h"
 #include "node/nodeservice.h"
 #include "node/versionstore.h"
+#include "util/text.h"
 
 namespace fallback::node {
 
@@ -109,13 +110,8 @@ std::vector<StoreReport> NodeService::storage() const
 
 void NodeService::addWarnings(HttpResponse& response, const std::vector<std::string>& warnings)
 {
-    for (std::string warning : warnings) {
-        for (char& c : warning) {
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-                c = ' '; // a header value holds no line break
-        }
-        response.addHeader("X-Fallback-Warning", std::move(warning));
-    }
+    for (const std::string& warning : warnings) // a header value holds no line break
+        response.addHeader("X-Fallback-Warning", withoutControlCharacters(warning));
 }
 
 HttpResponse NodeService::resultWithWarnings(nlohmann::json result,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace fallback {
@@ -12,5 +13,13 @@ std::string_view trimSpaces(std::string_view text);
 /// True when `text` holds a C0 control byte or DEL (tabs and line breaks
 /// included): such values are refused in names, ids and tokens.
 bool hasControlCharacter(std::string_view text);
+
+/// True when `text` starts with `prefix`, ASCII letters compared without
+/// case (HTTP header names).
+bool startsWithNoCase(std::string_view text, std::string_view prefix);
+
+/// `text` with each C0 control byte and DEL turned into a space: a value
+/// from elsewhere made safe for a header line or a terminal.
+std::string withoutControlCharacters(std::string_view text);
 
 } // namespace fallback

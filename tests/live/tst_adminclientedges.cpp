@@ -306,6 +306,10 @@ void TestAdminClientEdges::warningsKeptInOrder_data()
         << QStringList{QStringLiteral("final")};
     QTest::newRow("token echoed") << ScriptedServer::answer(200, "{}", QByteArray("X-Fallback-Warning: saw ") + kToken + "\r\n")
                                   << QStringList{QStringLiteral("saw ***")};
+    // It ends up on a terminal: no escape sequence gets through.
+    QTest::newRow("control bytes")
+        << ScriptedServer::answer(200, "{}", "X-Fallback-Warning: \x1b[2Jcleared\x07\x7f\r\n")
+        << QStringList{QStringLiteral("[2Jcleared")};
 }
 
 void TestAdminClientEdges::warningsKeptInOrder()
