@@ -54,7 +54,7 @@ public:
     Status append(const AuditRecord& record);
     /// Writes the waiting lines; Done when none is left (or none was).
     Status retry();
-    /// fsync once more (shutdown); appends are already synced one by one.
+    /// fsync once more (shutdown); what append() and retry() wrote is synced already.
     void flush();
     const std::string& path() const { return m_path; }
     std::size_t linesWritten() const { return m_lines; }
