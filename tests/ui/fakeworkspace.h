@@ -51,7 +51,10 @@ public:
     void changeState(State state, const QString& error = {}) { setState(state, error); }
 
     // Answers, as a real workspace would send them.
-    void answerPolicy(bool ok, const QString& message = {}) { emit policyApplied(ok, message); }
+    void answerPolicy(bool ok, const QString& message = {}, bool warned = false)
+    {
+        emit policyApplied(ok, message, warned);
+    }
     void answerPreview(const InvalidationPreview& answer) { emit previewReady(answer); }
     void answerActivity(const QString& action, const QString& target, const QString& result,
                         bool ok = true)

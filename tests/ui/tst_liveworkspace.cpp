@@ -153,6 +153,7 @@ private slots:
         workspace->applyPolicy(policy);
         QTRY_COMPARE_WITH_TIMEOUT(applied.size(), 1, kTimeout);
         QVERIFY2(applied.first().at(0).toBool(), qPrintable(applied.first().at(1).toString()));
+        QVERIFY(!applied.first().at(2).toBool()); // no warning from a healthy node
         // policyApplied comes once the policy in force was read back.
         QCOMPARE(workspace->appliedPolicy().find("product")->ttl, 7 * kMicrosPerSecond);
         QVERIFY(workspace->policyEtag() != etagBefore);
@@ -292,6 +293,7 @@ private slots:
         QVERIFY2(applied.first().at(0).toBool(), qPrintable(applied.first().at(1).toString()));
         QVERIFY2(applied.first().at(1).toString().contains(auditWarning),
                  qPrintable(applied.first().at(1).toString()));
+        QVERIFY(applied.first().at(2).toBool()); // warned: the page shows it in amber
         QCOMPARE(activity.size(), 3);
         record = activity.last().at(0).value<ActivityRecord>();
         QVERIFY2(record.ok, qPrintable(record.result));

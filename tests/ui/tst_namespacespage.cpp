@@ -71,6 +71,10 @@ private:
         return found;
     }
     QString status() const { return m_page->findChild<QLabel*>(QStringLiteral("statusLabel"))->text(); }
+    QString statusStyle() const
+    {
+        return m_page->findChild<QLabel*>(QStringLiteral("statusLabel"))->styleSheet();
+    }
     QModelIndex shown(const char* ns, int column) const
     {
         const int row = m_page->model()->rowOf(ns);
@@ -216,8 +220,16 @@ void TestNamespacesPage::applySendsPolicyAndTurnsClean()
     QVERIFY(!m_page->model()->isDirty());
     QVERIFY(!action("applyAction")->isEnabled());
     QVERIFY(status().contains(QStringLiteral("policy applied")));
+    QVERIFY(statusStyle().contains(QStringLiteral("#2e7d32"))); // done: green
     QVERIFY(m_page->diffView()->plainText().contains(QStringLiteral("No changes")));
     QCOMPARE(m_page->diffView()->changeCount(), 0);
+
+    // Applied, but the node could not write it down: amber, not green.
+    typeInto(shown("config", NamespaceTableModel::Ttl), QStringLiteral("50s"));
+    action("applyAction")->trigger();
+    m_workspace->answerPolicy(true, QStringLiteral("applied — warning: disk full"), true);
+    QVERIFY(status().contains(QStringLiteral("warning: disk full")));
+    QVERIFY2(statusStyle().contains(QStringLiteral("#b26a00")), qPrintable(statusStyle()));
 }
 
 void TestNamespacesPage::refusedApplyStaysDirty()

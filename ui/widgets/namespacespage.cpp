@@ -368,11 +368,12 @@ void NamespacesPage::onSnapshot(const SnapshotPtr& snapshot)
         m_model->setAppliedPolicy(snapshot->policy);
 }
 
-void NamespacesPage::onPolicyApplied(bool ok, const QString& message)
+void NamespacesPage::onPolicyApplied(bool ok, const QString& message, bool warned)
 {
     m_applyPending = false;
     if (ok)
-        setStatus(message.isEmpty() ? tr("Policy applied.") : tr("Applied: %1").arg(message), Tone::Good);
+        setStatus(message.isEmpty() ? tr("Policy applied.") : tr("Applied: %1").arg(message),
+                  warned ? Tone::Warn : Tone::Good);
     else
         setStatus(tr("The policy was not applied: %1").arg(message), Tone::Bad);
     updateActions();
@@ -441,9 +442,15 @@ void NamespacesPage::setStatus(const QString& text, Tone tone)
 {
     const QString stamp = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
     m_statusLabel->setText(tone == Tone::Info ? text : QStringLiteral("%1  %2").arg(stamp, text));
-    m_statusLabel->setStyleSheet(tone == Tone::Info ? QString()
-                                 : QStringLiteral("QLabel { color: %1; }")
-                                       .arg(tone == Tone::Good ? QStringLiteral("#2e7d32") : QStringLiteral("#c62828")));
+    QString colour;
+    switch (tone) {
+    case Tone::Info: break;
+    case Tone::Good: colour = QStringLiteral("#2e7d32"); break;
+    case Tone::Warn: colour = QStringLiteral("#b26a00"); break; // done, with a warning
+    case Tone::Bad: colour = QStringLiteral("#c62828"); break;
+    }
+    m_statusLabel->setStyleSheet(colour.isEmpty() ? QString()
+                                                  : QStringLiteral("QLabel { color: %1; }").arg(colour));
 }
 
 QString NamespacesPage::selectedAppliedNamespace() const

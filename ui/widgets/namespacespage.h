@@ -77,7 +77,7 @@ public slots:
     void purgeSelected();
 
 private:
-    enum class Tone { Info, Good, Bad };
+    enum class Tone { Info, Good, Warn, Bad };
 
     /// A page action: shortcuts work while the focus is on this page.
     QAction* makeAction(const QString& text, const char* objectName, const QString& toolTip,
@@ -85,7 +85,7 @@ private:
     void commitOpenEditor();
     void invalidateSelected(Invalidation::Kind kind);
     void onSnapshot(const SnapshotPtr& snapshot);
-    void onPolicyApplied(bool ok, const QString& message);
+    void onPolicyApplied(bool ok, const QString& message, bool warned);
     void onPolicyConflict(const QString& message);
     void onValidationFailed(const QModelIndex& index, const QString& message);
     void askForFile(const QString& title, const Policy& policy, bool becomesDocument);

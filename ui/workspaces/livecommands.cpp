@@ -92,10 +92,12 @@ void LiveWorkspace::onApplied(const AdminAnswer& answer, const QString& summary)
         emit activity(record(action, action, result, true));
         // Done once the policy in force is read back: the Namespaces page
         // turns clean with the snapshot that carries it.
-        fetchPolicy([this, result](const QString& error) {
-            emit policyApplied(true, error.isEmpty() ? result
-                                                     : tr("%1; reading it back failed: %2")
-                                                           .arg(result, error));
+        const bool warned = !answer.warnings.isEmpty();
+        fetchPolicy([this, result, warned](const QString& error) {
+            emit policyApplied(true,
+                               error.isEmpty() ? result
+                                               : tr("%1; reading it back failed: %2").arg(result, error),
+                               warned);
         });
         return;
     }

@@ -75,7 +75,9 @@ signals:
     void stateChanged(fallback::ui::Workspace::State state);
     /// A new snapshot, at most about ten times a second.
     void snapshotUpdated(fallback::ui::SnapshotPtr snapshot);
-    void policyApplied(bool ok, const QString& message);
+    /// The answer to applyPolicy(). `warned`: applied, but the deployment
+    /// reported trouble writing it down (its warnings are in `message`).
+    void policyApplied(bool ok, const QString& message, bool warned = false);
     /// An applyPolicy() was refused because the policy in force changed
     /// since the one the edits were based on (a live deployment's 412 on
     /// If-Match). Nothing was applied; `message` says what happened.
