@@ -4,11 +4,11 @@
 #include "dialogs/policyconflictdialog.h"
 #include "models/namespacetablemodel.h"
 #include "policy/policyloader.h"
+#include "widgets/policycelldelegate.h"
 #include "widgets/policydiffview.h"
 #include "workspaces/workspace.h"
 
 #include <QAction>
-#include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -17,11 +17,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
-#include <QPointer>
 #include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTime>
 #include <QToolBar>
@@ -31,37 +29,6 @@
 #include <QVBoxLayout>
 
 namespace fallback::ui {
-
-/// Write mode is one of two words: offer them instead of a free text field
-/// (the combo's user property, currentText, carries the value). Remembers the open editor, so that the page can commit it when Apply
-/// or Save is pressed while a cell is being edited.
-class PolicyCellDelegate : public QStyledItemDelegate {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-    QWidget* openEditor() const { return m_editor; }
-
-    QWidget* createEditor(QWidget* parent, const QStyleOptionViewItem& option,
-                          const QModelIndex& index) const override
-    {
-        if (index.column() != NamespaceTableModel::WriteMode)
-            return m_editor = QStyledItemDelegate::createEditor(parent, option, index);
-        auto* combo = new QComboBox(parent);
-        combo->setObjectName(QStringLiteral("writeModeEditor"));
-        for (auto mode : {fallback::WriteMode::WriteThrough, fallback::WriteMode::AsyncBackfill})
-            combo->addItem(QString::fromUtf8(writeModeName(mode)));
-        return m_editor = combo;
-    }
-    void destroyEditor(QWidget* editor, const QModelIndex& index) const override
-    {
-        if (editor == m_editor)
-            m_editor = nullptr;
-        QStyledItemDelegate::destroyEditor(editor, index);
-    }
-
-private:
-    mutable QPointer<QWidget> m_editor;
-};
 
 NamespacesPage::NamespacesPage(QWidget* parent)
     : QWidget(parent), m_model(new NamespaceTableModel(this)), m_proxy(new QSortFilterProxyModel(this))
