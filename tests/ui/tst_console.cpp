@@ -7,6 +7,7 @@
 #include "models/workspacetreemodel.h"
 #include "policy/policyloader.h"
 #include "widgets/abcomparepanel.h"
+#include "widgets/deploymentactions.h"
 #include "widgets/keyspage.h"
 #include "widgets/mainwindow.h"
 #include "widgets/overviewpage.h"
@@ -20,6 +21,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest>
@@ -87,6 +89,25 @@ private slots:
         for (const QString& tab : WorkspaceView::tabNames())
             QVERIFY2(view->showTab(tab), qPrintable(tab));
         QVERIFY(!view->showTab(QStringLiteral("nonsense")));
+    }
+
+    void noticeAtStartupHidesTheStateLabel()
+    {
+        // A notice can come while the window is being built (a token file
+        // readable by others, found when the deployments load): once the
+        // window shows, the notice takes the status bar, over the state
+        // label, and the two texts are never drawn on top of each other.
+        MainWindow window(m_log.get());
+        emit window.deploymentActions()->notice(QStringLiteral("staging: the token file is readable"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* state = window.statusBar()->findChild<QLabel*>(QStringLiteral("statusState"));
+        QVERIFY(state);
+        QTRY_COMPARE(window.statusBar()->currentMessage(), QStringLiteral("staging: the token file is readable"));
+        QVERIFY(!state->isVisible());
+        // After the message, the state label comes back.
+        window.statusBar()->clearMessage();
+        QTRY_VERIFY(state->isVisible());
     }
 
     void badScenarioIsRefusedWithLocation()

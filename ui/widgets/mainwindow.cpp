@@ -30,8 +30,11 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
+
+#include <utility>
 
 namespace fallback::ui {
 
@@ -67,8 +70,7 @@ MainWindow::MainWindow(ActivityLog* log, QWidget* parent) : QMainWindow(parent),
             [this](LiveWorkspace* workspace) { addWorkspaceView(workspace); });
     connect(m_live, &LiveConnections::workspaceRemoving, this,
             [this](LiveWorkspace* workspace) { removeWorkspaceView(workspace); });
-    connect(m_deploymentActions, &DeploymentActions::notice, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_deploymentActions, &DeploymentActions::notice, this, &MainWindow::showNotice);
 
     connect(m_model, &QAbstractItemModel::rowsInserted, m_tree, [this] { m_tree->expandAll(); });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -241,6 +243,28 @@ void MainWindow::buildStatusBar()
     statusBar()->addPermanentWidget(m_clockLabel);
     statusBar()->addPermanentWidget(m_speedLabel);
     statusBar()->addPermanentWidget(m_rateLabel);
+}
+
+void MainWindow::showNotice(const QString& text)
+{
+    // A temporary message hides the state label only if the label is
+    // visible when the message comes. A notice sent while the window is
+    // still being built (a token file warning at start-up) waits for the
+    // window, or both texts are drawn over each other.
+    if (!isVisible()) {
+        m_pendingNotice = text;
+        return;
+    }
+    statusBar()->showMessage(text, 8000);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_pendingNotice.isEmpty()) {
+        // Once the show is done and the state label is visible.
+        QTimer::singleShot(0, this, [this] { showNotice(std::exchange(m_pendingNotice, {})); });
+    }
 }
 
 void MainWindow::refreshRecentMenu()

@@ -58,12 +58,15 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void addWorkspaceView(Workspace* workspace);
     void removeWorkspaceView(Workspace* workspace);
     void buildActions();
     void buildStatusBar();
+    /// `text` in the status bar for a few seconds (over the state label).
+    void showNotice(const QString& text);
     void refreshRecentMenu();
     void refreshStatus();
     void currentChanged();
@@ -92,6 +95,7 @@ private:
     QPointer<Workspace> m_statusSource;
     /// Preselected by the next Invalidate menu prompt.
     QString m_lastInvalidationNamespace;
+    QString m_pendingNotice; ///< came before the window was shown
 };
 
 } // namespace fallback::ui
