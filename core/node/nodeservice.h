@@ -165,6 +165,8 @@ private:
     const DiskStore* m_clientCache = nullptr;
     std::string m_auditError;    ///< the latest refusal, kept after recovery
     std::string m_versionsError; ///< the latest refusal, kept after recovery
+    bool m_clientCacheFailing = false;              ///< said so in the log
+    std::uint64_t m_clientCacheFailuresLogged = 0;  ///< its write failures at the last tick
     LogSink m_log;
     Micros m_started = 0;
     NodeCounters m_counters;

@@ -68,6 +68,24 @@ void NodeService::retryStorage()
         else
             m_versionsError = saved.error().message;
     }
+    // The client cache writes on its own thread and only counts: say in the
+    // log when it starts failing and when a whole health window went by
+    // without a failure, not once per copy.
+    if (m_clientCache) {
+        const std::uint64_t failures = m_clientCache->writeFailures();
+        if (failures > m_clientCacheFailuresLogged && !m_clientCacheFailing) {
+            m_clientCacheFailing = true;
+            log("error: the client cache cannot write its copies (" +
+                m_clientCache->lastWriteFailure() + "); reads are served, last-resort copies are not kept");
+        } else if (m_clientCacheFailing && !m_healthWindow.empty() &&
+                   m_healthWindow.front().clientCacheWriteErrors == failures &&
+                   m_healthWindow.size() >= static_cast<std::size_t>(m_options.healthWindowSeconds)) {
+            m_clientCacheFailing = false;
+            log("client cache: no write refused in the last " +
+                std::to_string(m_options.healthWindowSeconds) + " s");
+        }
+        m_clientCacheFailuresLogged = failures;
+    }
 }
 
 std::uint64_t NodeService::clientCacheWriteErrors() const

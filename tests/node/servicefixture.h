@@ -60,6 +60,7 @@ struct FixtureOptions {
     /// Set: the audit log and versions.json live in this folder.
     QString dataDir = {};
     std::size_t idSweepThreshold = 1u << 16; ///< ServiceOptions::idSweepThreshold
+    fallback::node::LogSink log = {};        ///< the node's log lines
 };
 
 struct ServiceFixture {
@@ -89,7 +90,8 @@ struct ServiceFixture {
         options.adminToken = kToken;
         options.idSweepThreshold = o.idSweepThreshold;
         service = std::make_unique<fallback::node::NodeService>(engine, clock, options, auditLog.get(),
-                                                                versions ? &*versions : nullptr);
+                                                                versions ? &*versions : nullptr,
+                                                                o.log);
         // The origin knows product/a (stored 5 s before the start).
         fallback::Entry entry;
         entry.storedAt = kStart - 5 * fallback::kMicrosPerSecond;

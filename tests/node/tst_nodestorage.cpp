@@ -8,6 +8,8 @@
 #include "filesizelimit.h"
 #include "servicefixture.h"
 
+#include "node/diskstore.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -95,6 +97,7 @@ private slots:
     void versionsRetryUntilSaved();
     void purgeWarnsWhileAuditFails();
     void bumpAndPolicyWarnWhileVersionsFail();
+    void clientCacheFailuresLoggedOnce();
     void healthyStoresAddNothing();
 };
 
@@ -290,6 +293,43 @@ void TestNodeStorage::bumpAndPolicyWarnWhileVersionsFail()
     QCOMPARE(healthStatus(f), QStringLiteral("ok"));
     QCOMPARE(VersionStore::load(path.toStdString()).value().version("product"), std::uint64_t(4));
     QCOMPARE(storeHealth(f, "versions").value(QStringLiteral("write_errors")).toInt(), 2);
+}
+
+void TestNodeStorage::clientCacheFailuresLoggedOnce()
+{
+    QTemporaryDir dir;
+    QStringList log;
+    ServiceFixture f({.dataDir = dir.path(),
+                      .log = [&log](const std::string& line) { log << QString::fromStdString(line); }});
+    KeySpace keys;
+    auto store = std::move(DiskStore::open(dir.filePath(QStringLiteral("cc")).toStdString(), keys, 0).value());
+    f.service->watchClientCache(store.get());
+    f.service->tick(); // the node ticks from its start: the window opens before any failure
+    Entry copy;
+    copy.storedAt = 1;
+    copy.body = std::make_shared<const std::string>(std::string(4000, 'x'));
+    copy.size = 4000;
+    {
+        FileSizeLimit limit(3000);
+        QVERIFY(limit.ok());
+        for (const char* id : {"a", "b", "c"})
+            store->put(StoredKey{1, keys.intern(id), keys.namespaceId("product")}, copy, 1);
+        store->flush();
+    }
+    QCOMPARE(store->writeFailures(), std::uint64_t(3));
+    QCOMPARE(storeHealth(f, "client_cache").value(QStringLiteral("recent_write_errors")).toInt(), 3);
+    f.service->tick();
+    f.service->tick();
+    // Three refused copies, one line; then quiet for a whole health window: one more.
+    QCOMPARE(log.filter(QStringLiteral("client cache cannot write")).size(), 1);
+    QVERIFY2(log.filter(QStringLiteral("client cache cannot write")).first().contains(QStringLiteral("File too large")),
+             qPrintable(log.join(QLatin1Char('\n'))));
+    QCOMPARE(storeHealth(f, "client_cache").value(QStringLiteral("ok")).toBool(), false);
+    for (int second = 0; second < 61; ++second)
+        f.service->tick();
+    QCOMPARE(log.filter(QStringLiteral("client cache: no write refused in the last 60 s")).size(), 1);
+    QVERIFY(storeHealth(f, "client_cache").value(QStringLiteral("ok")).toBool());
+    QCOMPARE(healthStatus(f), QStringLiteral("ok"));
 }
 
 void TestNodeStorage::healthyStoresAddNothing()
