@@ -7,6 +7,7 @@
 #include "policy/policyfields.h"
 #include "policy/policyloader.h"
 #include "remotetarget.h"
+#include "util/text.h"
 
 #include <cstdio>
 #include <iostream>
@@ -183,6 +184,24 @@ int policyApply(RemoteArgs& args)
 
 } // namespace
 
+/// `health     ok`, or `health     degraded: REASON` (a full disk, a failing
+/// origin...), under the deployment's name: the first thing to know. Nothing
+/// when the health call fails or is not understood (the stats still stand).
+void printHealth(AdminClient& client, const Target& target)
+{
+    const Response r =
+        client.wait([&](ResponseHandler done) { return client.health(target.endpoint, std::move(done)); });
+    if (!r.ok())
+        return;
+    const nlohmann::json doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("status") || !doc["status"].is_string())
+        return;
+    std::string line = "health     " + withoutControlCharacters(doc["status"].get<std::string>());
+    if (const auto reason = doc.find("reason"); reason != doc.end() && reason->is_string())
+        line += ": " + withoutControlCharacters(reason->get<std::string>());
+    std::cout << line << '\n';
+}
+
 int statsCommand(const std::vector<std::string>& argv)
 {
     RemoteArgs args;
@@ -211,7 +230,9 @@ int statsCommand(const std::vector<std::string>& argv)
     const Result<live::RemoteStats> stats = live::parseStats(*doc);
     if (!stats.ok())
         return fail(kFailed, "the deployment's stats cannot be read: " + stats.error().message);
-    std::cout << "deployment " << target.label << "\n" << live::remoteStatsToTable(*stats);
+    std::cout << "deployment " << target.label << "\n";
+    printHealth(client, target);
+    std::cout << live::remoteStatsToTable(*stats);
     return kOk;
 }
 

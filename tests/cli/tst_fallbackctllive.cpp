@@ -168,6 +168,8 @@ void TestFallbackctlLive::stats()
     QCOMPARE(table.exitCode, 0);
     QVERIFY2(table.out.contains("edge_cache"), table.out.constData());
     QVERIFY(table.out.contains("product"));
+    QVERIFY2(table.out.contains("\nhealth     ok\n"), table.out.constData()); // a real node's health
+
 
     const Run json = runFallbackctl(remote({QStringLiteral("stats"), QStringLiteral("--json")}), env());
     QCOMPARE(json.exitCode, 0);

@@ -262,13 +262,21 @@ void TestFallbackctlRemote::timeoutIsUnreachable()
 
 void TestFallbackctlRemote::statsTableAndJson()
 {
-    ScriptedServer server(always(200, statsJson()));
+    // Health says why the node is degraded (with a stray escape sequence
+    // that must not reach the terminal); stats answer the rest.
+    ScriptedServer server([](const Seen& seen, int) -> std::optional<QByteArray> {
+        if (seen.path == "/v1/admin/health")
+            return ScriptedServer::answer(
+                200, R"({"status":"degraded","reason":"audit log: 1 line waiting for the disk\u001b[2J"})");
+        return ScriptedServer::answer(200, statsJson());
+    });
     const Run table = runFallbackctl(withUrl({QStringLiteral("stats"), QStringLiteral("--token-file"), tokenFile()},
                                              server.url()),
                                      env());
     QCOMPARE(table.err, QByteArray());
     QCOMPARE(table.exitCode, 0);
-    QVERIFY(table.out.startsWith(QByteArray("deployment " + QByteArray::fromStdString(server.url()) + "\n")));
+    QVERIFY(table.out.startsWith(QByteArray("deployment " + QByteArray::fromStdString(server.url()) + "\n" +
+                                            "health     degraded: audit log: 1 line waiting for the disk [2J\n")));
     QVERIFY2(table.out.contains("edge_cache"), table.out.constData());
     QVERIFY(table.out.contains("75.00%")); // 30 of 40 lookups
     QVERIFY(table.out.contains("product"));
@@ -279,10 +287,24 @@ void TestFallbackctlRemote::statsTableAndJson()
     QCOMPARE(doc.value(QStringLiteral("requests")).toInt(), 42);
     QVERIFY(doc.contains(QStringLiteral("namespaces")));
 
-    QCOMPARE(server.seen().size(), std::size_t(2));
+    // The table asked for health too; --json prints the stats document only.
+    QCOMPARE(server.seen().size(), std::size_t(3));
     QCOMPARE(server.seen()[0].path, QByteArray("/v1/admin/stats"));
     QCOMPARE(server.seen()[0].headers.at("authorization"), QByteArray("Bearer ") + kToken);
-    QVERIFY(!server.seen()[1].headers.count("authorization")); // no token given
+    QCOMPARE(server.seen()[1].path, QByteArray("/v1/admin/health"));
+    QCOMPARE(server.seen()[2].path, QByteArray("/v1/admin/stats"));
+    QVERIFY(!server.seen()[2].headers.count("authorization")); // no token given
+
+    // A deployment without a health answer: the stats alone, no guess.
+    ScriptedServer noHealth([](const Seen& seen, int) -> std::optional<QByteArray> {
+        if (seen.path == "/v1/admin/health")
+            return ScriptedServer::answer(404, R"({"error":"not found"})");
+        return ScriptedServer::answer(200, statsJson());
+    });
+    const Run bare = runFallbackctl(withUrl({QStringLiteral("stats")}, noHealth.url()), env());
+    QCOMPARE(bare.exitCode, 0);
+    QVERIFY2(!bare.out.contains("health"), bare.out.constData());
+    QVERIFY(bare.out.contains("edge_cache"));
 }
 
 void TestFallbackctlRemote::policyGetPrintsYamlAndEtag()
