@@ -53,6 +53,26 @@ private slots:
         QVERIFY(queue.empty());
     }
 
+    void peekThenEarlierPush()
+    {
+        // The simulator looks at the next event, then issues an arrival that
+        // schedules something sooner: looking must not move the queue on.
+        // (A radix-heap queue tried in session 8 advanced its base on a
+        // peek and changed the replay's results.)
+        EventQueue queue;
+        queue.push(100, SimEventKind::EngineOp, 1);
+        QCOMPARE(queue.pop().value(), std::uint64_t(1)); // now 100
+        queue.push(5000, SimEventKind::EngineOp, 2);
+        QCOMPARE(queue.top().time, Micros(5000));
+        queue.push(300, SimEventKind::EngineOp, 3); // after the last pop, before the peeked one
+        QCOMPARE(queue.top().time, Micros(300));
+        QCOMPARE(queue.pop().value(), std::uint64_t(3));
+        queue.push(300, SimEventKind::EngineOp, 4); // at the time just popped
+        QCOMPARE(queue.pop().value(), std::uint64_t(4));
+        QCOMPARE(queue.pop().value(), std::uint64_t(2));
+        QVERIFY(queue.empty());
+    }
+
     void farEventsComeBackInOrder()
     {
         // Beyond the ring's reach (about a second), then near ones pushed later.
