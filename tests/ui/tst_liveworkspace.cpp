@@ -282,6 +282,9 @@ private slots:
         QVERIFY2(record.result.startsWith(QStringLiteral("version %1 → %2 — warning: ").arg(before).arg(before + 1)),
                  qPrintable(record.result));
         QVERIFY2(record.result.contains(auditWarning), qPrintable(record.result));
+        // The bumped policy is read back (with its new ETag) before an apply
+        // builds on it: an apply with the ETag from before the bump is a 412.
+        QTRY_COMPARE_WITH_TIMEOUT(workspace->appliedPolicy().find("session")->version, before + 1, kTimeout);
 
         // The policy's answer carries warnings in headers only; the
         // Namespaces page hears them through policyApplied.
