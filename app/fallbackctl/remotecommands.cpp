@@ -308,7 +308,7 @@ int purgeCommand(const std::vector<std::string>& argv)
     if (args.json)
         std::cout << doc->dump(2) << '\n';
     else
-        std::printf("purged %llu entries\n", static_cast<unsigned long long>(*purged));
+        std::printf("purged %s\n", countOf(*purged, "entry", "entries").c_str());
     printWarnings(r);
     return kOk;
 }

@@ -77,16 +77,13 @@ HttpResponse NodeService::health() const
     const std::size_t kvDepth = m_engine.kvQueueDepth();
     const bool originFailing = recentErrors > 0 && recentErrors * 2 > recentFetches;
     // Why it is degraded, in words (the console shows this `reason`).
-    auto count = [](std::uint64_t n, const char* one, const char* many) {
-        return std::to_string(n) + " " + (n == 1 ? one : many);
-    };
     std::vector<std::string> reasons;
     if (originFailing)
         reasons.push_back("origin: " + std::to_string(recentErrors) + " of " +
-                          count(recentFetches, "fetch", "fetches") + " failed in the last " +
+                          countOf(recentFetches, "fetch", "fetches") + " failed in the last " +
                           std::to_string(m_options.healthWindowSeconds) + " s");
     if (kvDepth > 0)
-        reasons.push_back("edge KV: " + count(kvDepth, "write", "writes") + " waiting for retry");
+        reasons.push_back("edge KV: " + countOf(kvDepth, "write", "writes") + " waiting for retry");
     nlohmann::json storageJson = nlohmann::json::object();
     for (const StoreReport& store : storage()) {
         nlohmann::json& one = storageJson[store.name];
@@ -95,13 +92,13 @@ HttpResponse NodeService::health() const
             one["pending_lines"] = store.pendingLines;
             one["dropped_lines"] = store.droppedLines;
             if (!store.ok)
-                reasons.push_back("audit log: " + count(store.pendingLines, "line", "lines") +
+                reasons.push_back("audit log: " + countOf(store.pendingLines, "line", "lines") +
                                   " waiting for the disk (" + store.lastError + ")");
         } else if (store.name == "client_cache") {
             one["recent_write_errors"] = store.recentWriteErrors;
             if (!store.ok)
                 reasons.push_back("client cache: " +
-                                  count(store.recentWriteErrors, "copy", "copies") +
+                                  countOf(store.recentWriteErrors, "copy", "copies") +
                                   " not written in the last " +
                                   std::to_string(m_options.healthWindowSeconds) + " s (" +
                                   store.lastError + ")");

@@ -1,5 +1,7 @@
 #include "report/summary.h"
 
+#include "util/text.h"
+
 #include <cstdio>
 
 namespace fallback {
@@ -191,9 +193,9 @@ std::string renderSummaryTable(const SummaryTable& table)
                std::to_string(r.kvQueued) + " KV queued, " + std::to_string(table.kvQueueDepth) +
                " still waiting\n";
     if (r.purges || r.bumps)
-        out += "invalidate  " + std::to_string(r.purges) + " purges (" +
-               std::to_string(r.purgedEntries) + " entries), " + std::to_string(r.bumps) +
-               " bumps\n";
+        out += "invalidate  " + countOf(r.purges, "purge", "purges") + " (" +
+               countOf(r.purgedEntries, "entry", "entries") + "), " +
+               countOf(r.bumps, "bump", "bumps") + "\n";
     const LatencySummary& l = table.latency;
     out += "latency ms  p50 " + number(l.p50) + ", p90 " + number(l.p90) + ", p95 " +
            number(l.p95) + ", p99 " + number(l.p99) + ", max " + number(l.max) + "\n";

@@ -1,6 +1,7 @@
 #include "sim/simulator.h"
 
 #include "policy/key.h"
+#include "util/text.h"
 
 #include <limits>
 
@@ -357,7 +358,7 @@ void Simulator::applyScenarioEvent(const ScenarioEvent& event, ResourceId resour
         }
         if (!scope)
             return;
-        result = "purged " + std::to_string(m_engine->purge(*scope).total()) + " entries";
+        result = "purged " + countOf(m_engine->purge(*scope).total(), "entry", "entries");
         break;
     }
     case EventAction::Bump: {

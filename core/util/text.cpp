@@ -21,6 +21,14 @@ bool hasControlCharacter(std::string_view text)
     return false;
 }
 
+std::string countOf(std::uint64_t n, std::string_view one, std::string_view many)
+{
+    std::string text = std::to_string(n);
+    text += ' ';
+    text += n == 1 ? one : many;
+    return text;
+}
+
 bool startsWithNoCase(std::string_view text, std::string_view prefix)
 {
     if (text.size() < prefix.size())

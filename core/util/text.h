@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,9 @@ std::string_view trimSpaces(std::string_view text);
 /// True when `text` holds a C0 control byte or DEL (tabs and line breaks
 /// included): such values are refused in names, ids and tokens.
 bool hasControlCharacter(std::string_view text);
+
+/// `1 entry`, `2 entries`: a count with the word that agrees with it.
+std::string countOf(std::uint64_t n, std::string_view one, std::string_view many);
 
 /// True when `text` starts with `prefix`, ASCII letters compared without
 /// case (HTTP header names).

@@ -192,8 +192,8 @@ void TestFallbackctlAnswers::warningsFollowTheResult_data()
     const QByteArray warned = "warning: " + audit + "\n";
     const QByteArray bothWarned = "warning: " + versions + "\nwarning: " + audit + "\n";
 
-    QTest::newRow("purge") << purge << QByteArrayList() << QByteArray("purged 1 entries\n") << QByteArray();
-    QTest::newRow("purge, a warning") << purge << QByteArrayList{audit} << QByteArray("purged 1 entries\n") << warned;
+    QTest::newRow("purge") << purge << QByteArrayList() << QByteArray("purged 1 entry\n") << QByteArray();
+    QTest::newRow("purge, a warning") << purge << QByteArrayList{audit} << QByteArray("purged 1 entry\n") << warned;
     QTest::newRow("purge --json, a warning") << (purge + QStringList{QStringLiteral("--json")}) << QByteArrayList{audit}
                                              << QByteArray("{\n  \"purged\": 1\n}\n") << warned;
     QTest::newRow("bump") << bump << QByteArrayList() << QByteArray("bumped product to version 2\n") << QByteArray();

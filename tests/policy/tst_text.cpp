@@ -1,5 +1,6 @@
 // Tests of util/text: the small string helpers shared by the loaders, the
-// admin client and the node (trimming, control characters, header names).
+// admin client, the node and the reports (trimming, control characters,
+// header names, counted nouns).
 #include "util/text.h"
 
 #include <QtTest>
@@ -18,6 +19,7 @@ private slots:
     void controlCharacters();
     void startsWithNoCase_data();
     void startsWithNoCase();
+    void countOf();
 };
 
 void TestText::trimSpaces_data()
@@ -88,6 +90,15 @@ void TestText::startsWithNoCase()
     QFETCH(QByteArray, prefix);
     QFETCH(bool, starts);
     QCOMPARE(fallback::startsWithNoCase(text.toStdString(), prefix.toStdString()), starts);
+}
+
+void TestText::countOf()
+{
+    QCOMPARE(QByteArray::fromStdString(fallback::countOf(0, "entry", "entries")), QByteArray("0 entries"));
+    QCOMPARE(QByteArray::fromStdString(fallback::countOf(1, "entry", "entries")), QByteArray("1 entry"));
+    QCOMPARE(QByteArray::fromStdString(fallback::countOf(2, "line", "lines")), QByteArray("2 lines"));
+    QCOMPARE(QByteArray::fromStdString(fallback::countOf(18446744073709551615ull, "copy", "copies")),
+             QByteArray("18446744073709551615 copies"));
 }
 
 QTEST_APPLESS_MAIN(TestText)

@@ -1,6 +1,7 @@
 #include "workspaces/liveworkspace_p.h"
 
 #include "live/remotestats.h"
+#include "util/text.h"
 
 #include <QUrl>
 
@@ -35,7 +36,10 @@ QString purgeResult(std::string_view body)
     const nlohmann::json doc = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
     if (!doc.is_object() || !doc.contains("purged") || !doc["purged"].is_number())
         return {};
-    QString text = QStringLiteral("purged %1 entries").arg(doc["purged"].get<std::int64_t>());
+    const std::int64_t purged = doc["purged"].get<std::int64_t>();
+    QString text = QStringLiteral("purged ") +
+                   QString::fromStdString(countOf(std::uint64_t(std::max<std::int64_t>(purged, 0)),
+                                                  "entry", "entries"));
     const auto perTier = doc.find("per_tier");
     if (perTier != doc.end() && perTier->is_object()) {
         auto count = [&](const char* tier) {

@@ -1,6 +1,7 @@
 #include "workspaces/simulationrunner.h"
 
 #include "policy/key.h"
+#include "util/text.h"
 
 #include <QStringList>
 
@@ -396,8 +397,8 @@ void SimulationRunner::invalidate(const Invalidation& invalidation)
     } else {
         const PurgeReport report = engine.purge(scope);
         emit activityDone(action, invalidation.target(),
-                          QStringLiteral("purged %1 entries (edge cache %2, edge KV %3)")
-                              .arg(report.total())
+                          QStringLiteral("purged %1 (edge cache %2, edge KV %3)")
+                              .arg(QString::fromStdString(countOf(report.total(), "entry", "entries")))
                               .arg(report.perTier[0])
                               .arg(report.perTier[1]),
                           true);
