@@ -5,6 +5,7 @@
 // and the histogram's units, the 1 MiB admin body limit, the If-Match forms
 // fallbackctl sends, versions that only move forward (versions.json), the
 // audit lines' fields and time, and health's window and KV queue.
+#include "auditfile.h"
 #include "servicefixture.h"
 
 #include <QFile>
@@ -24,18 +25,6 @@ QByteArray metricsText(Fixture& f)
 {
     const HttpResponse r = f.call("GET", "/metrics");
     return r.status == 200 ? body(r) : QByteArray();
-}
-
-QList<QJsonObject> auditLines(const QString& dir)
-{
-    QList<QJsonObject> lines;
-    QFile file(dir + QStringLiteral("/audit.jsonl"));
-    if (!file.open(QIODevice::ReadOnly))
-        return lines;
-    for (const QByteArray& line : file.readAll().split('\n'))
-        if (!line.isEmpty())
-            lines.append(QJsonDocument::fromJson(line).object());
-    return lines;
 }
 
 } // namespace

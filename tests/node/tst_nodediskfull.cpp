@@ -5,6 +5,7 @@
 // store fails in health and /metrics, warn on admin answers, never serve a
 // copy it could not write, lose no audit line, and recover by itself once
 // the limit is lifted (prlimit on the running node), all without a restart.
+#include "auditfile.h"
 #include "nodeharness.h"
 
 #include <QDir>
@@ -30,23 +31,6 @@ QJsonObject storeHealth(const Node& node, const char* store)
         .toObject()
         .value(QLatin1String(store))
         .toObject();
-}
-
-/// Each line of the audit log, parsed; a line that is not whole JSON shows
-/// up as an empty object.
-QList<QJsonObject> auditLines(const QString& dataDir, bool* whole)
-{
-    QList<QJsonObject> lines;
-    QFile file(dataDir + QStringLiteral("/audit.jsonl"));
-    if (!file.open(QIODevice::ReadOnly))
-        return lines;
-    const QByteArray content = file.readAll();
-    *whole = content.isEmpty() || content.endsWith('\n');
-    for (const QByteArray& line : content.split('\n')) {
-        if (!line.isEmpty())
-            lines.append(QJsonDocument::fromJson(line).object());
-    }
-    return lines;
 }
 
 } // namespace

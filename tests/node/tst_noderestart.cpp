@@ -4,6 +4,7 @@
 // a request in flight and exiting 0 with the audit log on disk, the
 // generated admin token (0600, never logged), and the exit codes for bad
 // arguments, a bad policy and a taken port.
+#include "auditfile.h"
 #include "nodeharness.h"
 
 #include <QTemporaryDir>
@@ -14,19 +15,6 @@
 using namespace nodetest;
 
 namespace {
-
-QList<QJsonObject> auditLines(const QString& dataDir)
-{
-    QList<QJsonObject> lines;
-    QFile file(dataDir + QStringLiteral("/audit.jsonl"));
-    if (!file.open(QIODevice::ReadOnly))
-        return lines;
-    for (const QByteArray& line : file.readAll().split('\n')) {
-        if (!line.isEmpty())
-            lines.append(QJsonDocument::fromJson(line).object());
-    }
-    return lines;
-}
 
 /// Runs fallback-node to its exit; returns the exit code, stderr in `err`.
 int runToExit(const QStringList& arguments, QByteArray* err = nullptr, QByteArray* out = nullptr)

@@ -5,6 +5,7 @@
 // /metrics say which store is failing, and everything recovers by itself.
 // A full disk is played by RLIMIT_FSIZE (filesizelimit.h) or, for
 // versions.json, by a directory standing where its temporary file goes.
+#include "auditfile.h"
 #include "filesizelimit.h"
 #include "servicefixture.h"
 
@@ -39,21 +40,16 @@ QByteArray readAll(const QString& path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-/// The targets of the file's lines, in order; fails the test on a line that
-/// is not whole JSON.
-QStringList auditTargets(const QString& path)
+/// The targets of the audit log's lines, in order: `<not JSON>` for a line
+/// that is not whole JSON, `<torn tail>` first when the last line is cut short.
+QStringList auditTargets(const QString& dataDir)
 {
+    bool whole = true;
     QStringList targets;
-    const QByteArray content = readAll(path);
-    if (!content.isEmpty() && !content.endsWith('\n'))
-        targets << QStringLiteral("<torn tail>");
-    for (const QByteArray& line : content.split('\n')) {
-        if (line.isEmpty())
-            continue;
-        const QJsonDocument doc = QJsonDocument::fromJson(line);
-        targets << (doc.isObject() ? doc.object().value(QStringLiteral("target")).toString()
-                                   : QStringLiteral("<not JSON>"));
-    }
+    for (const QJsonObject& line : auditLines(dataDir, &whole))
+        targets << (line.isEmpty() ? QStringLiteral("<not JSON>") : line.value(QStringLiteral("target")).toString());
+    if (!whole)
+        targets.prepend(QStringLiteral("<torn tail>"));
     return targets;
 }
 
@@ -130,7 +126,7 @@ void TestNodeStorage::auditLineCutBackAndKept()
     QVERIFY(log->retry());
     QCOMPARE(log->pendingLines(), std::size_t(0));
     QVERIFY(log->append(record("policy", "five")));
-    QCOMPARE(auditTargets(path), strings({"one", "two", "three", "four", "five"}));
+    QCOMPARE(auditTargets(dir.path()), strings({"one", "two", "three", "four", "five"}));
     QCOMPARE(log->linesWritten(), std::size_t(5));
 }
 
@@ -146,7 +142,7 @@ void TestNodeStorage::auditTornTailStartsANewLine()
     auto log = std::move(AuditLog::open(path.toStdString()).value());
     QVERIFY(log->append(record("purge", "after")));
     QVERIFY(log->append(record("purge", "later")));
-    QCOMPARE(auditTargets(path), strings({"whole", "<not JSON>", "after", "later"}));
+    QCOMPARE(auditTargets(dir.path()), strings({"whole", "<not JSON>", "after", "later"}));
 }
 
 void TestNodeStorage::auditKeepsAtMostMaxPending()
@@ -163,7 +159,7 @@ void TestNodeStorage::auditKeepsAtMostMaxPending()
         QCOMPARE(log->droppedLines(), std::uint64_t(3));
     }
     QVERIFY(log->retry());
-    const QStringList targets = auditTargets(path);
+    const QStringList targets = auditTargets(dir.path());
     QCOMPARE(targets.size(), qsizetype(AuditLog::kMaxPending));
     QCOMPARE(targets.first(), QStringLiteral("3")); // the oldest went first
     QCOMPARE(targets.last(), QString::number(AuditLog::kMaxPending + 2));
@@ -240,11 +236,11 @@ void TestNodeStorage::purgeWarnsWhileAuditFails()
 
         f.service->tick(); // still refused: nothing changes, nothing torn
         QCOMPARE(storeHealth(f, "audit_log").value(QStringLiteral("pending_lines")).toInt(), 1);
-        QCOMPARE(auditTargets(path), QStringList{QStringLiteral("namespace product")});
+        QCOMPARE(auditTargets(dir.path()), QStringList{QStringLiteral("namespace product")});
     }
     // The disk has room again: the next tick writes the kept line.
     f.service->tick();
-    QCOMPARE(auditTargets(path), strings({"namespace product", "all"}));
+    QCOMPARE(auditTargets(dir.path()), strings({"namespace product", "all"}));
     const QJsonObject audit = storeHealth(f, "audit_log");
     QVERIFY(audit.value(QStringLiteral("ok")).toBool());
     QCOMPARE(audit.value(QStringLiteral("pending_lines")).toInt(), 0);
