@@ -182,8 +182,6 @@ int policyApply(RemoteArgs& args)
     return kOk;
 }
 
-} // namespace
-
 /// `health     ok`, or `health     degraded: REASON` (a full disk, a failing
 /// origin...), under the deployment's name: the first thing to know. Nothing
 /// when the health call fails or is not understood (the stats still stand).
@@ -201,6 +199,8 @@ void printHealth(AdminClient& client, const Target& target)
         line += ": " + withoutControlCharacters(reason->get<std::string>());
     std::cout << line << '\n';
 }
+
+} // namespace
 
 int statsCommand(const std::vector<std::string>& argv)
 {

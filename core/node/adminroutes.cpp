@@ -91,20 +91,11 @@ HttpResponse NodeService::health() const
         if (store.name == "audit_log") {
             one["pending_lines"] = store.pendingLines;
             one["dropped_lines"] = store.droppedLines;
-            if (!store.ok)
-                reasons.push_back("audit log: " + countOf(store.pendingLines, "line", "lines") +
-                                  " waiting for the disk (" + store.lastError + ")");
         } else if (store.name == "client_cache") {
             one["recent_write_errors"] = store.recentWriteErrors;
-            if (!store.ok)
-                reasons.push_back("client cache: " +
-                                  countOf(store.recentWriteErrors, "copy", "copies") +
-                                  " not written in the last " +
-                                  std::to_string(m_options.healthWindowSeconds) + " s (" +
-                                  store.lastError + ")");
-        } else if (!store.ok) {
-            reasons.push_back("namespace versions not saved (" + store.lastError + ")");
         }
+        if (!store.ok)
+            reasons.push_back(store.problem);
     }
     const bool degraded = !reasons.empty();
     nlohmann::json body = {{"status", degraded ? "degraded" : "ok"},
@@ -204,12 +195,9 @@ HttpResponse NodeService::putPolicy(const HttpRequest& request)
                              {{"code", applied.error().code}, {"etag", current}});
     }
     std::vector<std::string> warnings;
-    if (std::optional<std::string> warning = persistVersions())
-        warnings.push_back(std::move(*warning));
+    persistVersions(warnings);
     const std::string etag = policyEtag();
-    if (std::optional<std::string> warning =
-            audit(request, "policy", "policy", "applied, etag " + current + " -> " + etag, true))
-        warnings.push_back(std::move(*warning));
+    audit(request, "policy", "policy", "applied, etag " + current + " -> " + etag, true, &warnings);
     // The body is the policy (a client may PUT it back): warnings go in headers only.
     HttpResponse response = jsonResponse(200, live::policyToJson(m_engine.policy()));
     response.addHeader("ETag", etag);
@@ -324,9 +312,7 @@ HttpResponse NodeService::purge(const HttpRequest& request)
     m_counters.purges[static_cast<int>(plan.kind)] +=
         plan.kind == PurgeKind::Key ? plan.keyCount : 1;
     std::vector<std::string> warnings;
-    if (std::optional<std::string> warning =
-            audit(request, "purge", plan.target, "purged " + std::to_string(purged), true))
-        warnings.push_back(std::move(*warning));
+    audit(request, "purge", plan.target, "purged " + std::to_string(purged), true, &warnings);
     return resultWithWarnings({{"purged", purged}}, warnings);
 }
 
@@ -344,11 +330,9 @@ HttpResponse NodeService::bump(const Route& route, const HttpRequest& request)
     if (!version)
         return errorResponse(404, version.error().message);
     std::vector<std::string> warnings;
-    if (std::optional<std::string> warning = persistVersions())
-        warnings.push_back(std::move(*warning));
-    if (std::optional<std::string> warning = audit(request, "bump", "namespace " + *name,
-                                                   "version " + std::to_string(*version), true))
-        warnings.push_back(std::move(*warning));
+    persistVersions(warnings);
+    audit(request, "bump", "namespace " + *name, "version " + std::to_string(*version), true,
+          &warnings);
     return resultWithWarnings({{"namespace", *name}, {"version", *version}}, warnings);
 }
 

@@ -33,6 +33,7 @@ struct StoreReport {
     bool ok = true;                      ///< nothing waits for the disk, no write refused lately
     std::uint64_t writeErrors = 0;       ///< writes the disk refused since start
     std::string lastError;               ///< the latest refusal, kept after recovery
+    std::string problem;                 ///< when not ok: why, in words (health's reason)
     std::size_t pendingLines = 0;        ///< audit_log: lines waiting for the disk
     std::uint64_t droppedLines = 0;      ///< audit_log: given up (too many waiting)
     std::uint64_t recentWriteErrors = 0; ///< client_cache: within health's window

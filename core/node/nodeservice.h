@@ -135,14 +135,15 @@ private:
     HttpResponse listKeys(const Route& route, const HttpRequest& request) const;
     // persistence (nodestorage.cpp)
     /// Appends to the audit log (when there is one). When the disk refuses
-    /// the line it waits in memory; the failure is logged and returned as a
-    /// warning for the answer (the action itself has happened).
-    std::optional<std::string> audit(const HttpRequest& request, std::string action,
-                                     std::string target, std::string result, bool ok);
+    /// the line it waits in memory; the failure is logged and, with
+    /// `warnings` given, added to them for the answer (the action itself has
+    /// happened).
+    void audit(const HttpRequest& request, std::string action, std::string target,
+               std::string result, bool ok, std::vector<std::string>* warnings = nullptr);
     /// Saves the namespace versions (when there is a store). A failure is
-    /// logged and returned as a warning: the versions are in force, but a
+    /// logged and added to `warnings`: the versions are in force, but a
     /// restart before they are saved would bring older ones back.
-    std::optional<std::string> persistVersions();
+    void persistVersions(std::vector<std::string>& warnings);
     /// `warnings` as `X-Fallback-Warning` headers (one each) on `response`.
     static void addWarnings(HttpResponse& response, const std::vector<std::string>& warnings);
     /// A 200 with `result` (plus `warnings` when there are any) and the

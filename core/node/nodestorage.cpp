@@ -13,12 +13,12 @@
 
 namespace fallback::node {
 
-std::optional<std::string> NodeService::audit(const HttpRequest& request, std::string action,
-                                              std::string target, std::string result, bool ok)
+void NodeService::audit(const HttpRequest& request, std::string action, std::string target,
+                        std::string result, bool ok, std::vector<std::string>* warnings)
 {
     log("admin " + action + " " + target + ": " + result + " (from " + request.peer + ")");
     if (!m_audit)
-        return std::nullopt;
+        return;
     AuditRecord record;
     record.time = m_clock.now();
     record.action = std::move(action);
@@ -28,28 +28,29 @@ std::optional<std::string> NodeService::audit(const HttpRequest& request, std::s
     record.peer = request.peer;
     const Status written = m_audit->append(record);
     if (written)
-        return std::nullopt;
+        return;
     m_auditError = written.error().message;
     const std::size_t pending = m_audit->pendingLines();
     const std::string waiting =
         std::to_string(pending) + (pending == 1 ? " audit line waits" : " audit lines wait");
     log("error: " + m_auditError + "; " + waiting + " in memory, tried again every second");
-    return "done, but " + m_auditError + ": " + waiting + " in memory until the disk takes " +
-           (pending == 1 ? "it" : "them");
+    if (warnings)
+        warnings->push_back("done, but " + m_auditError + ": " + waiting +
+                            " in memory until the disk takes " + (pending == 1 ? "it" : "them"));
 }
 
-std::optional<std::string> NodeService::persistVersions()
+void NodeService::persistVersions(std::vector<std::string>& warnings)
 {
     if (!m_versions)
-        return std::nullopt;
+        return;
     const Status saved = m_versions->record(m_engine.policy());
     if (saved)
-        return std::nullopt;
+        return;
     m_versionsError = saved.error().message;
     log("error: " + m_versionsError + "; tried again every second");
-    return "the new versions are in force, but " + m_versionsError +
-           ": a restart before they are saved would bring older versions back (tried again "
-           "every second)";
+    warnings.push_back("the new versions are in force, but " + m_versionsError +
+                       ": a restart before they are saved would bring older versions back "
+                       "(tried again every second)");
 }
 
 void NodeService::retryStorage()
@@ -104,6 +105,9 @@ std::vector<StoreReport> NodeService::storage() const
         audit.ok = audit.pendingLines == 0;
         audit.writeErrors = m_audit->writeErrors();
         audit.lastError = m_auditError;
+        if (!audit.ok)
+            audit.problem = "audit log: " + countOf(audit.pendingLines, "line", "lines") +
+                            " waiting for the disk (" + audit.lastError + ")";
     }
     if (m_versions) {
         StoreReport& versions = stores.emplace_back();
@@ -111,6 +115,8 @@ std::vector<StoreReport> NodeService::storage() const
         versions.ok = !m_versions->unsaved();
         versions.writeErrors = m_versions->writeErrors();
         versions.lastError = m_versionsError;
+        if (!versions.ok)
+            versions.problem = "namespace versions not saved (" + versions.lastError + ")";
     }
     if (m_clientCache) {
         StoreReport& client = stores.emplace_back();
@@ -122,6 +128,11 @@ std::vector<StoreReport> NodeService::storage() const
         client.recentWriteErrors = client.writeErrors - base;
         client.ok = client.recentWriteErrors == 0;
         client.lastError = m_clientCache->lastWriteFailure();
+        if (!client.ok)
+            client.problem = "client cache: " + countOf(client.recentWriteErrors, "copy", "copies") +
+                             " not written in the last " +
+                             std::to_string(m_options.healthWindowSeconds) + " s (" +
+                             client.lastError + ")";
     }
     return stores;
 }
