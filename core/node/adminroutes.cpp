@@ -71,7 +71,7 @@ std::string NodeService::policyEtag() const
 HttpResponse NodeService::health() const
 {
     const TierCounters& origin = m_engine.stats().tiers()[tierIndex(TierId::Origin)];
-    const HealthSample base = m_healthWindow.empty() ? HealthSample{} : m_healthWindow.front();
+    const HealthSample& base = m_healthWindow.front(); // never empty: seeded at start
     const std::uint64_t recentFetches = origin.lookups - base.lookups;
     const std::uint64_t recentErrors = origin.errors - base.errors;
     const std::size_t kvDepth = m_engine.kvQueueDepth();

@@ -30,6 +30,10 @@ NodeService::NodeService(Engine& engine, Scheduler& clock, ServiceOptions option
     : m_engine(engine), m_clock(clock), m_options(std::move(options)), m_audit(audit),
       m_versions(versions), m_log(std::move(log)), m_started(clock.now())
 {
+    // The window's first sample is the start: an origin error before the
+    // first tick stays recent for a whole window, like any other.
+    const TierCounters& origin = m_engine.stats().tiers()[tierIndex(TierId::Origin)];
+    m_healthWindow.push_back({origin.lookups, origin.errors, 0});
 }
 
 NodeService::Route NodeService::classify(std::string_view path)

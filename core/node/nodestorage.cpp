@@ -78,8 +78,7 @@ void NodeService::retryStorage()
             m_clientCacheFailing = true;
             log("error: the client cache cannot write its copies (" +
                 m_clientCache->lastWriteFailure() + "); reads are served, last-resort copies are not kept");
-        } else if (m_clientCacheFailing && !m_healthWindow.empty() &&
-                   m_healthWindow.front().clientCacheWriteErrors == failures &&
+        } else if (m_clientCacheFailing && m_healthWindow.front().clientCacheWriteErrors == failures &&
                    m_healthWindow.size() >= static_cast<std::size_t>(m_options.healthWindowSeconds)) {
             m_clientCacheFailing = false;
             log("client cache: no write refused in the last " +
@@ -122,10 +121,7 @@ std::vector<StoreReport> NodeService::storage() const
         StoreReport& client = stores.emplace_back();
         client.name = "client_cache";
         client.writeErrors = m_clientCache->writeFailures();
-        // Before the first tick every error is recent.
-        const std::uint64_t base =
-            m_healthWindow.empty() ? 0 : m_healthWindow.front().clientCacheWriteErrors;
-        client.recentWriteErrors = client.writeErrors - base;
+        client.recentWriteErrors = client.writeErrors - m_healthWindow.front().clientCacheWriteErrors;
         client.ok = client.recentWriteErrors == 0;
         client.lastError = m_clientCache->lastWriteFailure();
         if (!client.ok)

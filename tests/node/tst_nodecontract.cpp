@@ -301,6 +301,14 @@ void TestNodeContract::healthWindowAndKvQueue()
     QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
     QVERIFY(!health.contains(QStringLiteral("reason")));
 
+    // Errors before the first tick count from the start: still recent after it.
+    Fixture early(Options{.deadOrigin = true});
+    QCOMPARE(early.call("GET", "/v1/items/product/e1", {}, false).status, 503);
+    early.service->tick();
+    health = json(early.call("GET", "/v1/admin/health"));
+    QCOMPARE(health.value(QStringLiteral("reason")).toString(),
+             QStringLiteral("origin: 1 of 1 fetch failed in the last 60 s"));
+
     // A KV write waiting for a retry makes the node degraded, and shows.
     Fixture kv(Options{false, true});
     const HttpResponse put = kv.call("PUT", "/v1/items/product/q", "x");
