@@ -185,6 +185,7 @@ int policyApply(RemoteArgs& args)
 /// `health     ok`, or `health     degraded: REASON` (a full disk, a failing
 /// origin...), under the deployment's name: the first thing to know. Nothing
 /// when the health call fails or is not understood (the stats still stand).
+/// Then one `warning` line per piece of advice from a healthy node.
 void printHealth(AdminClient& client, const Target& target)
 {
     const Response r =
@@ -198,6 +199,13 @@ void printHealth(AdminClient& client, const Target& target)
     if (const auto reason = doc.find("reason"); reason != doc.end() && reason->is_string())
         line += ": " + withoutControlCharacters(reason->get<std::string>());
     std::cout << line << '\n';
+    // Advice the node gives while healthy, e.g. an origin forbidding what the policy does.
+    if (const auto warnings = doc.find("warnings"); warnings != doc.end() && warnings->is_array()) {
+        for (const nlohmann::json& warning : *warnings) {
+            if (warning.is_string())
+                std::cout << "warning    " << withoutControlCharacters(warning.get<std::string>()) << '\n';
+        }
+    }
 }
 
 } // namespace

@@ -110,6 +110,11 @@ HttpResponse NodeService::health() const
                            {"version", m_options.version}};
     if (!storageJson.empty())
         body["storage"] = std::move(storageJson);
+    // Advice, not trouble: the node serves as its policy says.
+    if (nlohmann::json seen = originCacheControlJson(); !seen.empty())
+        body["origin_cache_control"] = std::move(seen);
+    if (const std::vector<std::string> warnings = originWarnings(); !warnings.empty())
+        body["warnings"] = warnings;
     if (degraded) {
         std::string reason;
         for (const std::string& part : reasons)
@@ -196,6 +201,8 @@ HttpResponse NodeService::putPolicy(const HttpRequest& request)
     }
     std::vector<std::string> warnings;
     persistVersions(warnings);
+    for (std::string& warning : originWarnings()) // what the new policy does that the origin forbids
+        warnings.push_back(std::move(warning));
     const std::string etag = policyEtag();
     audit(request, "policy", "policy", "applied, etag " + current + " -> " + etag, true, &warnings);
     // The body is the policy (a client may PUT it back): warnings go in headers only.
@@ -344,7 +351,8 @@ HttpResponse NodeService::metrics() const
     HttpResponse response;
     response.contentType = kMetricsContentType;
     response.setBody(
-        renderMetrics(stats, m_engine.policy(), m_counters, uptimeSeconds(), storage()));
+        renderMetrics(stats, m_engine.policy(), m_counters, uptimeSeconds(), storage(),
+                      originDirectiveCounts()));
     return response;
 }
 

@@ -52,7 +52,13 @@ struct HttpOrigin::Worker {
         std::string url;
         std::shared_ptr<const std::string> body; ///< PUT only
         Micros now = 0;                          ///< the `now` of the tier call
+        NamespaceId ns = 0;
         Clock::time_point start;
+    };
+    /// What a GET's Cache-Control said, when it binds a shared cache.
+    struct CacheControl {
+        CacheDirectives directives = 0;
+        std::string header;
     };
     struct Transfer {
         CURL* easy = nullptr;
@@ -167,7 +173,7 @@ struct HttpOrigin::Worker {
 
         CURL* easy = transfer->easy;
         if (!easy) {
-            answer(transfer->request, TierAnswer{TierStatus::Error, elapsed(transfer->request), {}});
+            answer(transfer->request, TierAnswer{TierStatus::Error, elapsed(transfer->request), {}}, CacheControl());
             return;
         }
         curl_easy_setopt(easy, CURLOPT_URL, transfer->request.url.c_str());
@@ -197,7 +203,7 @@ struct HttpOrigin::Worker {
         case Method::Delete: curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE"); break;
         }
         if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
-            answer(transfer->request, TierAnswer{TierStatus::Error, elapsed(transfer->request), {}});
+            answer(transfer->request, TierAnswer{TierStatus::Error, elapsed(transfer->request), {}}, CacheControl());
             idle.push_back(std::move(transfer));
             return;
         }
@@ -222,6 +228,7 @@ struct HttpOrigin::Worker {
         long status = 0;
         curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
         TierAnswer reply;
+        CacheControl cacheControl;
         reply.status = TierStatus::Error;
         reply.latency = elapsed(transfer->request);
         if (result == CURLE_OK && !transfer->tooLarge) {
@@ -229,6 +236,7 @@ struct HttpOrigin::Worker {
             switch (transfer->request.method) {
             case Method::Get:
                 if (status == 200 && transfer->response.size() <= 0xffffffffu) {
+                    cacheControl = readCacheControl(easy);
                     reply.status = TierStatus::Hit;
                     reply.entry.storedAt = transfer->request.now + reply.latency;
                     reply.entry.size = static_cast<std::uint32_t>(transfer->response.size());
@@ -244,7 +252,7 @@ struct HttpOrigin::Worker {
                 break;
             }
         }
-        answer(transfer->request, std::move(reply));
+        answer(transfer->request, std::move(reply), std::move(cacheControl));
 
         transfer->request.body.reset();
         transfer->response = std::string();
@@ -254,15 +262,38 @@ struct HttpOrigin::Worker {
             curl_easy_cleanup(easy);
     }
 
-    void answer(const Request& request, TierAnswer reply)
+    /// Every Cache-Control line of the answer, joined with commas; only
+    /// read when someone observes it.
+    CacheControl readCacheControl(CURL* easy) const
+    {
+        CacheControl found;
+        if (!cacheControlObserver)
+            return found;
+        curl_header* line = nullptr;
+        for (std::size_t index = 0;
+             curl_easy_header(easy, "Cache-Control", index, CURLH_HEADER, -1, &line) == CURLHE_OK;
+             ++index) {
+            found.header += (found.header.empty() ? "" : ", ") + std::string(line->value);
+            if (index + 1 >= line->amount)
+                break;
+        }
+        found.directives = bindingDirectives(found.header);
+        return found;
+    }
+
+    void answer(const Request& request, TierAnswer reply, CacheControl cacheControl)
     {
         Engine* target = engine;
         if (!target || shared->stopped.load())
             return;
-        engineThread([shared = shared, target, op = request.op, reply = std::move(reply)] {
+        engineThread([shared = shared, target, op = request.op, ns = request.ns,
+                      observe = cacheControl.directives != 0 ? &cacheControlObserver : nullptr,
+                      cacheControl = std::move(cacheControl), reply = std::move(reply)] {
             if (shared->stopped.load())
                 return;
             shared->inFlight.fetch_sub(1);
+            if (observe)
+                (*observe)(ns, cacheControl.directives, cacheControl.header);
             target->complete(op, reply);
         });
     }
@@ -271,6 +302,8 @@ struct HttpOrigin::Worker {
     Executor engineThread;
     std::shared_ptr<Shared> shared;
     Engine* engine = nullptr; ///< set before the thread starts
+    /// Set before the thread starts; called on the engine's thread.
+    CacheControlObserver cacheControlObserver;
     CURLM* multi = nullptr;
     curl_slist* putHeaders = nullptr;
 
@@ -310,6 +343,11 @@ HttpOrigin::~HttpOrigin()
 void HttpOrigin::setEngine(Engine* engine)
 {
     m_worker->engine = engine;
+}
+
+void HttpOrigin::setCacheControlObserver(CacheControlObserver observer)
+{
+    m_worker->cacheControlObserver = std::move(observer);
 }
 
 void HttpOrigin::start()
@@ -362,6 +400,7 @@ TierAnswer HttpOrigin::prepare(Method method, const StoredKey& key, Micros now,
     request.url = itemUrl(key);
     request.body = std::move(body);
     request.now = now;
+    request.ns = key.ns;
     m_worker->hasPrepared = true;
     return TierAnswer{TierStatus::Pending, 0, {}};
 }

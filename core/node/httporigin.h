@@ -7,6 +7,7 @@
 
 #include "engine/engine.h"
 #include "engine/keyspace.h"
+#include "policy/cachecontrol.h"
 #include "tiers/tier.h"
 #include "util/units.h"
 
@@ -34,6 +35,13 @@ struct OriginOptions {
 /// io_context). Tasks must run in the order they were posted.
 using Executor = std::function<void(std::function<void()>)>;
 
+/// Told, on the engine's thread and before the read's answer, about a GET
+/// answered 200 whose Cache-Control binds a shared cache (its
+/// bindingDirectives are not 0): the namespace, the directives, and the
+/// header's value (several lines joined with commas).
+using CacheControlObserver =
+    std::function<void(NamespaceId ns, CacheDirectives directives, const std::string& header)>;
+
 /// The origin over HTTP. Data calls never block: get(), put() and erase()
 /// answer TierStatus::Pending, the engine then calls attach(op), and the
 /// answer arrives later through Engine::complete(op, answer) on the engine's
@@ -60,6 +68,8 @@ public:
 
     /// The engine is built after its tiers: call before start().
     void setEngine(Engine* engine);
+    /// Call before start(). Without an observer no header is read.
+    void setCacheControlObserver(CacheControlObserver observer);
     /// Starts the curl worker thread. Calls attached before start() wait for it.
     void start();
     /// Cancels the transfers in flight and joins the worker. Idempotent. No

@@ -79,7 +79,8 @@ std::string_view purgeKindName(PurgeKind kind)
 
 std::string renderMetrics(const EngineStats& stats, const Policy& policy,
                           const NodeCounters& counters, double uptimeSeconds,
-                          const std::vector<StoreReport>& stores)
+                          const std::vector<StoreReport>& stores,
+                          const std::vector<OriginDirectiveCount>& originDirectives)
 {
     std::string out;
     out.reserve(16 * 1024);
@@ -160,6 +161,14 @@ std::string renderMetrics(const EngineStats& stats, const Policy& policy,
     sample(out, "fallback_kv_queue_depth", {}, stats.kvQueueDepth);
     header(out, "fallback_uptime_seconds", "gauge", "Seconds since the node started.");
     out += "fallback_uptime_seconds " + number(uptimeSeconds) + "\n";
+    header(out, "fallback_origin_cache_control_total", "counter",
+           "Origin answers whose Cache-Control binds a shared cache (s-maxage, proxy-revalidate, "
+           "must-revalidate, no-cache, no-store, private), by namespace and directive.");
+    for (const OriginDirectiveCount& count : originDirectives)
+        sample(out, "fallback_origin_cache_control_total",
+               "namespace=\"" + labelValue(count.ns) + "\",directive=\"" +
+                   std::string(cacheDirectiveName(count.directive)) + "\"",
+               count.answers);
 
     if (stores.empty())
         return out;

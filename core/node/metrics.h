@@ -4,6 +4,7 @@
 // with the metric names of SPEC §6 (contract).
 
 #include "engine/types.h"
+#include "policy/cachecontrol.h"
 #include "policy/policy.h"
 #include "stats/stats.h"
 
@@ -39,6 +40,14 @@ struct StoreReport {
     std::uint64_t recentWriteErrors = 0; ///< client_cache: within health's window
 };
 
+/// Origin answers for a namespace whose Cache-Control held a directive that
+/// binds a shared cache (node/origincachecontrol.h), since start.
+struct OriginDirectiveCount {
+    std::string ns;
+    CacheDirective directive = CacheDirective::SMaxage;
+    std::uint64_t answers = 0;
+};
+
 /// The whole exposition: HELP and TYPE lines, then the samples:
 /// `fallback_tier_lookups_total{tier,namespace,result}`,
 /// `fallback_tier_latency_seconds` (histogram by `tier`),
@@ -47,11 +56,13 @@ struct StoreReport {
 /// `fallback_purges_total{scope}`, `fallback_namespace_version{namespace}`,
 /// and `fallback_kv_queue_depth`, `fallback_uptime_seconds`, and for the
 /// stores under --data-dir `fallback_storage_write_errors_total{store}`,
-/// `fallback_storage_ok{store}` and `fallback_audit_pending_lines`.
+/// `fallback_storage_ok{store}` and `fallback_audit_pending_lines`, and
+/// `fallback_origin_cache_control_total{namespace,directive}`.
 /// `stats` needs no series (take the snapshot with a large seriesAfter).
 std::string renderMetrics(const EngineStats& stats, const Policy& policy,
                           const NodeCounters& counters, double uptimeSeconds,
-                          const std::vector<StoreReport>& stores = {});
+                          const std::vector<StoreReport>& stores = {},
+                          const std::vector<OriginDirectiveCount>& originDirectives = {});
 
 /// Content-Type of the exposition.
 constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";

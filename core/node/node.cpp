@@ -88,6 +88,10 @@ public:
         m_service.emplace(m_engine, m_scheduler, std::move(serviceOptions), m_audit.get(),
                           &m_versions, logLine);
         m_service->watchClientCache(m_clientCache.get());
+        m_origin.setCacheControlObserver(
+            [this](NamespaceId ns, CacheDirectives directives, const std::string& header) {
+                m_service->noteOriginCacheControl(ns, directives, header);
+            });
         ServerLimits limits;
         limits.maxConnections = connectionBudget(limits.maxConnections);
         limits.idleTimeout = options.idleTimeout;

@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "node/httpmessage.h"
 #include "node/metrics.h"
+#include "node/origincachecontrol.h"
 
 #include <nlohmann/json.hpp>
 
@@ -60,6 +61,10 @@ public:
     void tick();
     /// The client cache on disk, for health and /metrics (its write errors).
     void watchClientCache(const DiskStore* store) { m_clientCache = store; }
+    /// An origin answer for `ns` whose Cache-Control binds a shared cache
+    /// (HttpOrigin's observer). A new sighting is logged; health, a policy
+    /// PUT's answer and /metrics report it (nodecachecontrol.cpp).
+    void noteOriginCacheControl(NamespaceId ns, CacheDirectives directives, std::string_view header);
     /// The stores under --data-dir that this node has (nodestorage.cpp).
     std::vector<StoreReport> storage() const;
     /// Writes what waits for the disk: audit lines, unsaved versions. The
@@ -151,6 +156,14 @@ private:
     static HttpResponse resultWithWarnings(nlohmann::json result,
                                            const std::vector<std::string>& warnings);
     std::uint64_t clientCacheWriteErrors() const;
+    // the origin's Cache-Control (nodecachecontrol.cpp)
+    /// One sentence per namespace of the policy in force whose origin
+    /// answers lately forbid what the policy does.
+    std::vector<std::string> originWarnings() const;
+    /// Health's `origin_cache_control`: the sightings remembered, by namespace.
+    nlohmann::json originCacheControlJson() const;
+    std::vector<OriginDirectiveCount> originDirectiveCounts() const;
+    bool hasClientCache() const;
     double uptimeSeconds() const;
     void log(const std::string& line) const
     {
@@ -169,6 +182,7 @@ private:
     bool m_clientCacheFailing = false;              ///< said so in the log
     std::uint64_t m_clientCacheFailuresLogged = 0;  ///< its write failures at the last tick
     LogSink m_log;
+    OriginCacheControl m_originCacheControl;
     Micros m_started = 0;
     NodeCounters m_counters;
     /// Totals health looks back at, one sample per tick, oldest first:

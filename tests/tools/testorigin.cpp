@@ -11,6 +11,9 @@
 //   POST /control/fail {"status":500}  every /api call answers that status
 //   POST /control/recover              back to normal
 //   POST /control/delay {"ms":N}       every /api answer waits N ms
+//   POST /control/headers {"Cache-Control":"s-maxage=60"}
+//                                      every GET answered 200 carries these headers
+//                                      (an array value: one header line each); {} clears
 //   GET  /control/stats                {"requests":N,"gets":N,"puts":N,"deletes":N}
 //                                      (/api calls only; control calls are not counted)
 // Prints exactly one line, `listening on ADDRESS:PORT`, once bound. One
@@ -35,6 +38,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -190,6 +194,8 @@ private:
                 return json(http::status::not_found, R"({"error":"not found"})");
             http::response<http::string_body> response{http::status::ok, 11};
             response.set(http::field::content_type, "application/octet-stream");
+            for (const auto& [name, value] : m_extraHeaders)
+                response.insert(name, value);
             response.body() = std::move(body);
             return response;
         }
@@ -222,6 +228,21 @@ private:
                                        {"deletes", m_deletes}};
             return json(http::status::ok, stats.dump());
         }
+        if (what == "headers" && post) {
+            const nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, false);
+            if (!body.is_object())
+                return json(http::status::bad_request, R"({"error":"expected a JSON object"})");
+            std::vector<std::pair<std::string, std::string>> headers;
+            for (const auto& [name, value] : body.items()) {
+                for (const nlohmann::json& one : value.is_array() ? value : nlohmann::json::array({value})) {
+                    if (!one.is_string())
+                        return json(http::status::bad_request, R"({"error":"header values are strings"})");
+                    headers.emplace_back(name, one.get<std::string>());
+                }
+            }
+            m_extraHeaders = std::move(headers);
+            return json(http::status::ok, nlohmann::json{{"headers", m_extraHeaders.size()}}.dump());
+        }
         if (what == "recover" && post) {
             m_failStatus = 0;
             return json(http::status::ok, R"({"failing":false})");
@@ -252,6 +273,7 @@ private:
     int m_delayMs;
     int m_failStatus = 0;
     std::string m_filler;
+    std::vector<std::pair<std::string, std::string>> m_extraHeaders; ///< on every GET 200
     std::unordered_map<std::string, std::string> m_stored;
     std::unordered_set<std::string> m_deleted; ///< seeded ids deleted since start
     std::uint64_t m_requests = 0;
