@@ -93,6 +93,7 @@ private slots:
     void bump();
     void tokens();
     void deploymentProfile();
+    void originCacheControlWarnings();
 
 private:
     QProcessEnvironment env() const { return cleanEnvironment(m_dir.path()); }
@@ -102,11 +103,16 @@ private:
     }
     /// A read through the node's data plane; returns the HTTP status.
     int read(const QString& ns, const QString& id);
+    /// A POST to the origin's control plane; returns the HTTP status.
+    int controlOrigin(const QString& path, const QByteArray& body);
+    /// The reply's HTTP status once it has finished (0 after 20 s).
+    static int waitFor(QNetworkReply* reply);
 
     QTemporaryDir m_dir;
     QProcess m_origin;
     QProcess m_node;
     QString m_nodeUrl;
+    QString m_originUrl;
     QString m_tokenFile;
     QString m_policyFile;
     QNetworkAccessManager m_network;
@@ -123,14 +129,14 @@ void TestFallbackctlLive::initTestCase()
     QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("data")));
 
     QString why;
-    const QString originUrl = startServer(m_origin, kOrigin,
+    m_originUrl = startServer(m_origin, kOrigin,
                                           {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                            QStringLiteral("--items"), QStringLiteral("100")},
                                           why);
-    QVERIFY2(!originUrl.isEmpty(), qPrintable(why));
+    QVERIFY2(!m_originUrl.isEmpty(), qPrintable(why));
     m_nodeUrl = startServer(m_node, kNode,
                             {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--policy"),
-                             m_policyFile, QStringLiteral("--origin"), originUrl,
+                             m_policyFile, QStringLiteral("--origin"), m_originUrl,
                              QStringLiteral("--admin-token-file"), m_tokenFile, QStringLiteral("--data-dir"),
                              m_dir.filePath(QStringLiteral("data"))},
                             why);
@@ -145,8 +151,19 @@ void TestFallbackctlLive::cleanupTestCase()
 
 int TestFallbackctlLive::read(const QString& ns, const QString& id)
 {
-    QNetworkRequest request(QUrl(m_nodeUrl + QStringLiteral("/v1/items/") + ns + QLatin1Char('/') + id));
-    QNetworkReply* reply = m_network.get(request);
+    return waitFor(m_network.get(QNetworkRequest(
+        QUrl(m_nodeUrl + QStringLiteral("/v1/items/") + ns + QLatin1Char('/') + id))));
+}
+
+int TestFallbackctlLive::controlOrigin(const QString& path, const QByteArray& body)
+{
+    QNetworkRequest request(QUrl(m_originUrl + path));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    return waitFor(m_network.post(request, body));
+}
+
+int TestFallbackctlLive::waitFor(QNetworkReply* reply)
+{
     QEventLoop loop;
     connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     QTimer::singleShot(20000, &loop, &QEventLoop::quit);
@@ -324,6 +341,38 @@ void TestFallbackctlLive::deploymentProfile()
                                    env());
     QCOMPARE(run.exitCode, 0);
     QVERIFY(parsePolicyYaml(run.out.toStdString(), "stdout").ok());
+}
+
+void TestFallbackctlLive::originCacheControlWarnings()
+{
+    // The origin forbids stale copies (SPEC §8); the demo policy serves them.
+    QCOMPARE(controlOrigin(QStringLiteral("/control/headers"), R"({"Cache-Control":"max-age=60, s-maxage=60"})"), 200);
+    QCOMPARE(read(QStringLiteral("config"), QStringLiteral("item-77")), 200);
+    const QByteArray warning = "namespace 'config': the origin's answers carry 'Cache-Control: max-age=60, "
+                               "s-maxage=60' (1 answer, latest ";
+    const QByteArray conflict = "s-maxage forbids a shared cache to serve stale copies, but this node serves them "
+                                "for up to 30s (stale_while_revalidate) or 6h (stale_if_error), and from its "
+                                "client cache when the origin fails\n";
+
+    // stats: under the health line, which stays ok.
+    const Run stats = runFallbackctl(remote({QStringLiteral("stats")}), env());
+    QCOMPARE(stats.exitCode, 0);
+    QVERIFY2(stats.out.contains(QByteArray(QByteArray("\nhealth     ok\nwarning    ") + warning)), stats.out.constData());
+    QVERIFY2(stats.out.contains(conflict), stats.out.constData());
+
+    // policy apply: the action happens (exit 0) and the warning is on stderr.
+    const Run live = runFallbackctl(remote({QStringLiteral("policy"), QStringLiteral("get")}), env());
+    QCOMPARE(live.exitCode, 0);
+    QByteArray text = live.out; // config was bumped by now: start from what is in force
+    QVERIFY(text.contains("  - name: config\n    version: 14\n    ttl: 1m\n"));
+    text.replace("  - name: config\n    version: 14\n    ttl: 1m\n", "  - name: config\n    version: 14\n    ttl: 90s\n");
+    const QString changed = writeFile(m_dir, QStringLiteral("config-ttl.policy.yaml"), text);
+    const Run apply = runFallbackctl(remote({QStringLiteral("policy"), QStringLiteral("apply"), changed}), env());
+    QVERIFY2(apply.exitCode == 0, apply.err.constData());
+    QVERIFY2(apply.out.contains("config.ttl"), apply.out.constData());
+    QVERIFY2(apply.err.contains(QByteArray(QByteArray("\nwarning: ") + warning)), apply.err.constData());
+
+    QCOMPARE(controlOrigin(QStringLiteral("/control/headers"), "{}"), 200);
 }
 
 QTEST_GUILESS_MAIN(TestFallbackctlLive)

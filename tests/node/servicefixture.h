@@ -155,6 +155,16 @@ inline QByteArray header(const fallback::node::HttpResponse& r, const char* name
     return {};
 }
 
+/// Every value of a header the answer carries more than once, in order.
+inline QList<QByteArray> headerValues(const fallback::node::HttpResponse& r, const char* name)
+{
+    QList<QByteArray> values;
+    for (const auto& [key, value] : r.headers)
+        if (key == name)
+            values << QByteArray::fromStdString(value);
+    return values;
+}
+
 inline QByteArray body(const fallback::node::HttpResponse& r)
 {
     return r.body ? QByteArray::fromStdString(*r.body) : QByteArray();

@@ -61,15 +61,6 @@ QStringList strings(std::initializer_list<const char*> items)
     return list;
 }
 
-QList<QByteArray> headerValues(const HttpResponse& r, const char* name)
-{
-    QList<QByteArray> values;
-    for (const auto& [key, value] : r.headers)
-        if (key == name)
-            values << QByteArray::fromStdString(value);
-    return values;
-}
-
 QJsonObject storeHealth(ServiceFixture& f, const char* store)
 {
     const HttpResponse health = f.call("GET", "/v1/admin/health");
