@@ -69,7 +69,8 @@ struct HttpOrigin::Worker {
     };
 
     Worker(const OriginOptions& options, Executor executor, std::shared_ptr<Shared> shared)
-        : options(options), engineThread(std::move(executor)), shared(std::move(shared))
+        : options(options), engineThread(std::move(executor)), shared(std::move(shared)),
+          caFile(caBundleFromEnvironment())
     {
         multi = curl_multi_init();
         curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, long(options.maxConnections));
@@ -178,7 +179,7 @@ struct HttpOrigin::Worker {
         }
         curl_easy_setopt(easy, CURLOPT_URL, transfer->request.url.c_str());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-        if (const std::string caFile = caBundleFromEnvironment(); !caFile.empty())
+        if (!caFile.empty())
             curl_easy_setopt(easy, CURLOPT_CAINFO, caFile.c_str()); // libcurl copies it
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, millis(options.connectTimeout));
@@ -306,6 +307,7 @@ struct HttpOrigin::Worker {
     CacheControlObserver cacheControlObserver;
     CURLM* multi = nullptr;
     curl_slist* putHeaders = nullptr;
+    const std::string caFile; ///< from the environment once, at construction
 
     std::mutex mutex;
     std::vector<Request> queue; ///< guarded by mutex

@@ -21,7 +21,8 @@ namespace fallback::node {
 struct OriginOptions {
     /// Where the origin lives, e.g. `http://127.0.0.1:9000`; a trailing
     /// slash is ignored. http and https only; TLS verification stays on,
-    /// against $CURL_CA_BUNDLE or $SSL_CERT_FILE when set (util/cabundle.h).
+    /// against $CURL_CA_BUNDLE or $SSL_CERT_FILE when set (util/cabundle.h),
+    /// read when the HttpOrigin is made.
     std::string baseUrl;
     Micros connectTimeout = 2 * kMicrosPerSecond;
     Micros timeout = 10 * kMicrosPerSecond; ///< whole transfer, connect included
