@@ -4,21 +4,17 @@
 #include "charts/chartcolors.h"
 #include "widgets/livestatusbar.h"
 #include "widgets/tiercard.h"
+#include "widgets/tiertext.h"
 #include "workspaces/liveworkspace.h"
 
 #include <QComboBox>
-#include <QFile>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMessageBox>
 #include <QStackedWidget>
-#include <QTextStream>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cmath>
 
 namespace fallback::ui {
 
@@ -29,12 +25,6 @@ constexpr int kPixelsPerPoint = 4;
 constexpr int kMaxPoints = 240;
 const QString kLatency = QStringLiteral("latency");
 const QString kOrigin = QStringLiteral("origin");
-
-QString nameOf(TierId tier)
-{
-    const std::string_view name = tierName(tier);
-    return QString::fromLatin1(name.data(), qsizetype(name.size()));
-}
 
 QString staleSeries()
 {
@@ -53,12 +43,12 @@ const std::vector<ChartLine>& chartLines()
     static const std::vector<ChartLine> lines = [] {
         std::vector<ChartLine> out;
         for (TierId tier : kAllTiers)
-            out.push_back({kRequests, nameOf(tier), Metric::servedBy(servedByTier(tier))});
+            out.push_back({kRequests, tierText(tier), Metric::servedBy(servedByTier(tier))});
         out.push_back({kRequests, QStringLiteral("failed"), Metric::servedBy(ServedBy::Failed)});
         out.push_back({kRequests, staleSeries(), Metric::staleServed()});
         for (TierId tier : kAllTiers) {
-            out.push_back({kLatency, nameOf(tier) + QStringLiteral(" p50"), Metric::tierP50(tier)});
-            out.push_back({kLatency, nameOf(tier) + QStringLiteral(" p99"), Metric::tierP99(tier)});
+            out.push_back({kLatency, tierText(tier) + QStringLiteral(" p50"), Metric::tierP50(tier)});
+            out.push_back({kLatency, tierText(tier) + QStringLiteral(" p99"), Metric::tierP99(tier)});
         }
         out.push_back({kOrigin, QStringLiteral("origin fetches"), Metric::originFetches()});
         out.push_back({kOrigin, QStringLiteral("coalesced"), Metric::coalesced()});
@@ -66,31 +56,6 @@ const std::vector<ChartLine>& chartLines()
         return out;
     }();
     return lines;
-}
-
-/// Columns of the CSV export, at one row per second.
-const std::vector<std::pair<QString, Metric>>& csvColumns()
-{
-    static const std::vector<std::pair<QString, Metric>> columns = [] {
-        std::vector<std::pair<QString, Metric>> out;
-        for (TierId tier : kAllTiers)
-            out.emplace_back(QStringLiteral("served_") + nameOf(tier),
-                             Metric::servedBy(servedByTier(tier)));
-        out.emplace_back(QStringLiteral("failed"), Metric::servedBy(ServedBy::Failed));
-        out.emplace_back(QStringLiteral("stale_served"), Metric::staleServed());
-        out.emplace_back(QStringLiteral("requests"), Metric::requests());
-        out.emplace_back(QStringLiteral("origin_fetches"), Metric::originFetches());
-        out.emplace_back(QStringLiteral("coalesced"), Metric::coalesced());
-        out.emplace_back(QStringLiteral("revalidations"), Metric::revalidations());
-        for (TierId tier : kAllTiers) {
-            out.emplace_back(nameOf(tier) + QStringLiteral("_p50_ms"), Metric::tierP50(tier));
-            out.emplace_back(nameOf(tier) + QStringLiteral("_p99_ms"), Metric::tierP99(tier));
-        }
-        out.emplace_back(QStringLiteral("p50_ms"), Metric::p50());
-        out.emplace_back(QStringLiteral("p99_ms"), Metric::p99());
-        return out;
-    }();
-    return columns;
 }
 
 /// x ticks for a window, x being seconds relative to the last second.
@@ -167,7 +132,7 @@ OverviewPage::OverviewPage(QWidget* parent) : QWidget(parent)
     const bool dark = isDarkPalette(palette());
     m_requests = new TimeChart(tr("Reads served per second by tier \u2014 stale serves charted apart"));
     for (TierId tier : kAllTiers)
-        m_requests->addStackedSeries(nameOf(tier), tierColor(tier, dark));
+        m_requests->addStackedSeries(tierText(tier), tierColor(tier, dark));
     m_requests->addStackedSeries(QStringLiteral("failed"), failedColor(dark));
     m_requests->addLineSeries(staleSeries(), staleColor(dark), Qt::SolidLine, 2.0);
     m_requests->setYMinimumMax(5);
@@ -175,9 +140,9 @@ OverviewPage::OverviewPage(QWidget* parent) : QWidget(parent)
 
     m_latency = new TimeChart(tr("Latency per tier, ms (log scale) \u2014 p50 solid, p99 dashed"));
     for (TierId tier : kAllTiers) {
-        m_latency->addLineSeries(nameOf(tier) + QStringLiteral(" p50"), tierColor(tier, dark),
-                                 Qt::SolidLine, 1.0, nameOf(tier));
-        m_latency->addLineSeries(nameOf(tier) + QStringLiteral(" p99"), tierColor(tier, dark),
+        m_latency->addLineSeries(tierText(tier) + QStringLiteral(" p50"), tierColor(tier, dark),
+                                 Qt::SolidLine, 1.0, tierText(tier));
+        m_latency->addLineSeries(tierText(tier) + QStringLiteral(" p99"), tierColor(tier, dark),
                                  Qt::DashLine, 1.0, QStringLiteral("-"));
     }
     // Tiers sit decades apart (a client cache in 0.4 ms, an origin in 200):
@@ -357,8 +322,8 @@ void OverviewPage::refreshCharts()
         for (TierId tier : kAllTiers) {
             const auto t = std::size_t(tierIndex(tier));
             m_enabled[t] = m_latest->tiers[t].enabled;
-            m_latency->setSeriesVisible(nameOf(tier) + QStringLiteral(" p50"), m_enabled[t]);
-            m_latency->setSeriesVisible(nameOf(tier) + QStringLiteral(" p99"), m_enabled[t]);
+            m_latency->setSeriesVisible(tierText(tier) + QStringLiteral(" p50"), m_enabled[t]);
+            m_latency->setSeriesVisible(tierText(tier) + QStringLiteral(" p99"), m_enabled[t]);
         }
     }
     const std::int64_t edge = edgeSecond();
@@ -451,63 +416,6 @@ QList<QPointF> OverviewPage::seriesPoints(const QString& chart, const QString& s
 bool OverviewPage::isShowingEmptyState() const
 {
     return m_stack->currentIndex() == 0;
-}
-
-bool OverviewPage::exportPng(const QString& path)
-{
-    return grab().save(path, "PNG");
-}
-
-bool OverviewPage::exportCsv(const QString& path) const
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
-        return false;
-    QTextStream out(&file);
-    out << "second";
-    for (const auto& column : csvColumns())
-        out << ',' << column.first;
-    out << '\n';
-    if (!m_history.isEmpty()) {
-        const std::int64_t edge = edgeSecond();
-        const SeriesHistory::Window window{edge - m_windowSeconds + 1, edge, m_windowSeconds, 0.0,
-                                           1.0};
-        std::vector<QList<QPointF>> values;
-        values.reserve(csvColumns().size());
-        for (const auto& column : csvColumns())
-            values.push_back(m_history.extract(column.second, window));
-        const qsizetype rows = values.empty() ? 0 : values.front().size();
-        for (qsizetype r = 0; r < rows; ++r) {
-            out << qint64(std::llround(values.front()[r].x()));
-            for (const QList<QPointF>& column : values) {
-                out << ',';
-                const double y = column[r].y();
-                if (!std::isnan(y))
-                    out << QString::number(y, 'g', 10);
-            }
-            out << '\n';
-        }
-    }
-    out.flush();
-    return file.error() == QFileDevice::NoError;
-}
-
-void OverviewPage::exportPngInteractive()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Overview as PNG"),
-                                                      QStringLiteral("overview.png"),
-                                                      tr("PNG images (*.png)"));
-    if (!path.isEmpty() && !exportPng(path))
-        QMessageBox::warning(this, tr("Export PNG"), tr("Could not write %1.").arg(path));
-}
-
-void OverviewPage::exportCsvInteractive()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Overview as CSV"),
-                                                      QStringLiteral("overview.csv"),
-                                                      tr("CSV files (*.csv)"));
-    if (!path.isEmpty() && !exportCsv(path))
-        QMessageBox::warning(this, tr("Export CSV"), tr("Could not write %1.").arg(path));
 }
 
 } // namespace fallback::ui
