@@ -397,4 +397,16 @@ int ChartAdapter::plotWidth() const
     return int(d->chart->plotArea().width());
 }
 
+QRectF ChartAdapter::plotArea() const
+{
+    const QRectF inScene = d->chart->mapToScene(d->chart->plotArea()).boundingRect();
+    return d->view->mapFromScene(inScene).boundingRect();
+}
+
+void ChartAdapter::onPlotAreaChanged(std::function<void()> listener)
+{
+    QObject::connect(d->chart, &QChart::plotAreaChanged, d->view,
+                     [listener = std::move(listener)](const QRectF&) { listener(); });
+}
+
 } // namespace fallback::ui

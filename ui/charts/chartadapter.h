@@ -6,8 +6,10 @@
 #include <QPair>
 #include <QPalette>
 #include <QPointF>
+#include <QRectF>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -86,6 +88,11 @@ public:
     void applyPalette(const QPalette& palette, const QFont& font);
     /// Width of the plot area in pixels (0 before the first layout).
     int plotWidth() const;
+    /// The plot area in the coordinates of view()'s viewport (empty before
+    /// the first layout), and a call whenever it moves or changes size (a
+    /// resize, wider axis labels).
+    QRectF plotArea() const;
+    void onPlotAreaChanged(std::function<void()> listener);
 
 private:
     struct Drawn;

@@ -53,6 +53,11 @@ QColor disabledColor(bool dark)
     return dark ? QColor(0x6a6a6a) : QColor(0xa8a8a8);
 }
 
+QColor markColor(bool dark)
+{
+    return dark ? QColor(0xb8b8b8) : QColor(0x4a4a4a);
+}
+
 QColor coalescedColor(bool dark)
 {
     return pick(0x3b8bc2, dark);

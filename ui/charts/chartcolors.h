@@ -17,6 +17,7 @@ QColor staleColor(bool dark);   ///< stale serves, charted apart from fresh hits
 QColor faultColor(bool dark);   ///< amber: a fault is injected into the tier
 QColor healthyColor(bool dark); ///< green: the tier is on the path, no fault
 QColor disabledColor(bool dark);///< grey: the tier is off the path
+QColor markColor(bool dark);    ///< a purge, bump or policy change marked on a chart
 /// Neutral colours for secondary origin-load lines.
 QColor coalescedColor(bool dark);
 QColor revalidationColor(bool dark);

@@ -31,10 +31,14 @@ TimeChart::TimeChart(const QString& title, QWidget* parent)
     layout->addWidget(m_adapter->view());
     // Pointer moves reach the view's viewport, not this widget: watch both.
     m_adapter->view()->installEventFilter(this);
+    QWidget* viewport = m_adapter->view();
     if (auto* area = qobject_cast<QAbstractScrollArea*>(m_adapter->view())) {
-        area->viewport()->setMouseTracking(true);
-        area->viewport()->installEventFilter(this);
+        viewport = area->viewport();
+        viewport->setMouseTracking(true);
+        viewport->installEventFilter(this);
     }
+    m_markerOverlay = new MarkerOverlay(viewport);
+    m_adapter->onPlotAreaChanged([this] { placeMarkers(); });
 
     m_pausedLabel = new QLabel(this);
     m_pausedLabel->setObjectName(QStringLiteral("pausedLabel"));
@@ -194,6 +198,11 @@ void TimeChart::flush()
         build();
     if (m_xDirty)
         applyXAxis();
+    if (m_markersDirty) {
+        m_markersDirty = false;
+        m_markerOverlay->setMarkers(m_pendingMarkers);
+        placeMarkers();
+    }
     if (!m_dirty)
         return;
     m_dirty = false;
@@ -271,6 +280,35 @@ void TimeChart::applyXAxis()
         }
     }
     m_adapter->setXAxis(m_xMin, m_xMax, ticks);
+    placeMarkers();
+}
+
+void TimeChart::setMarkers(const QList<ChartMarker>& markers)
+{
+    m_pendingMarkers = markers;
+    m_markersDirty = true;
+}
+
+void TimeChart::setMarkerLabels(bool visible)
+{
+    m_markerOverlay->setLabelsVisible(visible);
+}
+
+void TimeChart::placeMarkers()
+{
+    m_markerOverlay->resize(m_markerOverlay->parentWidget()->size());
+    m_markerOverlay->setPlot(m_adapter->plotArea(), m_xMin, m_xMax);
+    m_markerOverlay->raise();
+}
+
+QList<ChartMarker> TimeChart::drawnMarkers() const
+{
+    return m_markerOverlay->visibleMarkers();
+}
+
+double TimeChart::markerPixelX(double x) const
+{
+    return m_markerOverlay->pixelX(x);
 }
 
 void TimeChart::setPaused(bool paused)
@@ -292,6 +330,8 @@ void TimeChart::enterEvent(QEnterEvent* event)
 
 bool TimeChart::eventFilter(QObject* watched, QEvent* event)
 {
+    if (event->type() == QEvent::Resize && watched == m_markerOverlay->parentWidget())
+        placeMarkers();
     if (event->type() == QEvent::MouseMove && !m_hoverPaused) {
         const bool was = isPaused();
         m_hoverPaused = true;

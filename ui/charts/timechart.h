@@ -1,6 +1,7 @@
 #pragma once
 
 #include "charts/chartmath.h"
+#include "charts/markeroverlay.h"
 
 #include <QColor>
 #include <QList>
@@ -78,6 +79,11 @@ public:
     void flush();
     /// Drops every series' points.
     void clearData();
+    /// Moments and spans to mark over the plot (x in the chart's units),
+    /// drawn from the next flush(); markers outside the x range are not.
+    void setMarkers(const QList<ChartMarker>& markers);
+    /// Labels along the top of the plot (default on).
+    void setMarkerLabels(bool visible);
 
     // --- pause -------------------------------------------------------------
     void setPaused(bool paused); ///< on demand (the page's pause button)
@@ -103,6 +109,10 @@ public:
     /// its gaps, each free of NaN (none when no two consecutive points have
     /// a value); a band's upper edge. Empty when there is no such series.
     QList<QList<QPointF>> drawnPieces(const QString& name) const;
+    /// The markers drawn, clipped to the x range.
+    QList<ChartMarker> drawnMarkers() const;
+    /// Where the overlay draws x, in pixels across the chart view.
+    double markerPixelX(double x) const;
     double xMin() const { return m_xMin; }
     double xMax() const { return m_xMax; }
     double yMax() const { return m_yMax; } ///< in data units, also on a log axis
@@ -129,10 +139,14 @@ private:
     void applyXAxis();
     void updatePaused(bool wasPaused);
     void placePausedLabel();
+    void placeMarkers();
 
     QString m_title;
     std::unique_ptr<ChartAdapter> m_adapter;
     QLabel* m_pausedLabel = nullptr;
+    MarkerOverlay* m_markerOverlay = nullptr; ///< over the view's viewport
+    QList<ChartMarker> m_pendingMarkers;
+    bool m_markersDirty = false;
     std::vector<std::unique_ptr<Series>> m_series;
     QString m_gapShadeName; ///< empty: no gap shading
     QList<Tick> m_ticks;

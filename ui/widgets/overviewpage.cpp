@@ -157,6 +157,9 @@ OverviewPage::OverviewPage(QWidget* parent) : QWidget(parent)
                             Qt::DashLine, 1.0);
     m_origin->setYMinimumMax(5);
     m_origin->setYLabelFormat(QStringLiteral("%g"));
+    // The requests chart names the marks; the two below only draw them.
+    m_latency->setMarkerLabels(false);
+    m_origin->setMarkerLabels(false);
 
     for (TimeChart* chart : {m_requests, m_latency, m_origin}) {
         connect(chart, &TimeChart::pausedChanged, this, [this](bool paused) {
@@ -205,8 +208,11 @@ void OverviewPage::setWorkspace(Workspace* workspace)
 {
     if (m_connection)
         disconnect(m_connection);
+    if (m_activityConnection)
+        disconnect(m_activityConnection);
     m_workspace = workspace;
     m_history.clear();
+    m_marks.clear();
     ++m_dataVersion;
     m_latest.reset();
     m_enabled = {};
@@ -229,6 +235,8 @@ void OverviewPage::setWorkspace(Workspace* workspace)
     if (workspace) {
         m_connection = connect(workspace, &Workspace::snapshotUpdated, this,
                                &OverviewPage::onSnapshot);
+        m_activityConnection = connect(workspace, &Workspace::activity, this,
+                                       &OverviewPage::onActivity);
         if (SnapshotPtr current = workspace->snapshot())
             onSnapshot(current);
     }
@@ -239,13 +247,68 @@ void OverviewPage::onSnapshot(const SnapshotPtr& snapshot)
 {
     if (!snapshot)
         return;
-    if (snapshot->seriesReset)
+    if (snapshot->seriesReset) {
         m_history.clear();
+        m_marks.clear(); // a new timeline (a reset run, a restarted node)
+    }
     m_history.append(snapshot->newPoints);
     if (snapshot->seriesReset || !snapshot->newPoints.empty())
         ++m_dataVersion;
     m_latest = snapshot;
     scheduleRefresh();
+}
+
+void OverviewPage::onActivity(const ActivityRecord& record)
+{
+    // What changed the traffic: done, and placed on the workspace's clock.
+    if (!record.ok || record.at < 0)
+        return;
+    Mark mark;
+    mark.at = record.at;
+    mark.until = record.until;
+    const bool dark = isDarkPalette(palette());
+    if (record.action == QLatin1String("fault")) {
+        mark.label = record.target + QLatin1Char(' ') + record.result.section(QStringLiteral(": "), -1);
+        mark.color = record.result.contains(QLatin1String("down")) ? failedColor(dark)
+                     : record.result.endsWith(QLatin1String("healthy")) || record.result.endsWith(QLatin1String(": up"))
+                         ? healthyColor(dark)
+                         : faultColor(dark);
+    } else if (record.action == QLatin1String("purge") || record.action == QLatin1String("bump")) {
+        mark.label = record.action + QLatin1Char(' ') + record.target;
+        mark.color = markColor(dark);
+    } else if (record.action == QLatin1String("policy")) {
+        mark.label = tr("policy applied");
+        mark.color = markColor(dark);
+    } else {
+        return;
+    }
+    if (m_marks.size() >= kMaxMarks)
+        m_marks.erase(m_marks.begin());
+    m_marks.push_back(std::move(mark));
+    scheduleRefresh();
+}
+
+QList<ChartMarker> OverviewPage::markersAt(std::int64_t edge) const
+{
+    QList<ChartMarker> markers;
+    markers.reserve(qsizetype(m_marks.size()));
+    const double origin = double(edge);
+    for (const Mark& mark : m_marks) {
+        ChartMarker marker;
+        marker.x = double(mark.at) / kMicrosPerSecond - origin;
+        if (mark.until >= 0)
+            marker.until = double(mark.until) / kMicrosPerSecond - origin;
+        marker.label = mark.label;
+        marker.color = mark.color;
+        markers.append(marker);
+    }
+    return markers;
+}
+
+QList<ChartMarker> OverviewPage::markers(const QString& chart) const
+{
+    const TimeChart* c = this->chart(chart);
+    return c ? c->drawnMarkers() : QList<ChartMarker>{};
 }
 
 void OverviewPage::scheduleRefresh()
@@ -327,6 +390,7 @@ void OverviewPage::refreshCharts()
         }
     }
     const std::int64_t edge = edgeSecond();
+    const QList<ChartMarker> markers = markersAt(edge);
     const std::pair<const QString&, TimeChart*> charts[] = {
         {kRequests, m_requests}, {kLatency, m_latency}, {kOrigin, m_origin}};
     for (std::size_t c = 0; c < std::size(charts); ++c) {
@@ -350,6 +414,7 @@ void OverviewPage::refreshCharts()
                     chart->setSeriesData(line.series, m_history.extract(line.metric, window));
             }
         }
+        chart->setMarkers(markers);
         chart->flush(); // cheap when nothing was set
     }
 }

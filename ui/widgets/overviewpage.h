@@ -1,5 +1,6 @@
 #pragma once
 
+#include "charts/markeroverlay.h"
 #include "charts/serieshistory.h"
 #include "workspaces/workspace.h"
 
@@ -11,6 +12,7 @@
 #include <QWidget>
 
 #include <array>
+#include <vector>
 
 class QComboBox;
 class QLabel;
@@ -31,6 +33,9 @@ class TimeChart;
 ///    inside hits);
 ///  - "latency": p50 (solid) and p99 (dashed) per enabled tier, ms;
 ///  - "origin": origin fetches, coalesced reads and revalidations per second.
+/// Every chart marks what the workspace did while it ran, like a dashboard's
+/// annotations: purges, bumps and policy changes as dashed lines, faults
+/// (an origin outage) as spans, labelled on the "requests" chart.
 ///
 /// Snapshots are folded into a bounded SeriesHistory as they arrive; the
 /// page redraws at most ten times a second, only while visible, from a
@@ -76,6 +81,8 @@ public:
     QList<QPointF> seriesPoints(const QString& chart, const QString& series) const;
     TimeChart* chart(const QString& name) const;
     TierCard* tierCard(TierId tier) const { return m_cards[std::size_t(tierIndex(tier))]; }
+    /// The markers a chart draws now (x relative to the edge second).
+    QList<ChartMarker> markers(const QString& chart) const;
     const SeriesHistory& history() const { return m_history; }
     bool isShowingEmptyState() const;
     int refreshCount() const { return m_refreshCount; }
@@ -91,6 +98,9 @@ protected:
 
 private:
     void onSnapshot(const SnapshotPtr& snapshot);
+    void onActivity(const ActivityRecord& record);
+    /// The marks as markers, x relative to `edge`.
+    QList<ChartMarker> markersAt(std::int64_t edge) const;
     void scheduleRefresh();
     void refreshCharts();
     void refreshCards();
@@ -102,6 +112,17 @@ private:
 
     QPointer<Workspace> m_workspace;
     QMetaObject::Connection m_connection;
+    QMetaObject::Connection m_activityConnection;
+    /// What the workspace did, on its clock, for the charts' markers: the
+    /// newest kMaxMarks, cleared when its series start again.
+    struct Mark {
+        Micros at = 0;
+        Micros until = -1;
+        QString label;
+        QColor color;
+    };
+    std::vector<Mark> m_marks;
+    static constexpr std::size_t kMaxMarks = 500;
     SnapshotPtr m_latest;
     SeriesHistory m_history;
     bool m_live = false; ///< the workspace is a live deployment (gaps, edge at now - 1)

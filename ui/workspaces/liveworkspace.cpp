@@ -259,6 +259,11 @@ void LiveWorkspace::publishClockOnly()
     publish(std::move(moved));
 }
 
+Micros LiveWorkspace::activityClock() const
+{
+    return QDateTime::currentMSecsSinceEpoch() * kMicrosPerMilli;
+}
+
 void LiveWorkspace::updateAnswerState()
 {
     const QString problem = !m_statsProblem.isEmpty() ? m_statsProblem : m_healthProblem;

@@ -114,6 +114,11 @@ signals:
     /// After every stats answer, good or bad (last-updated labels).
     void polled();
 
+protected:
+    /// The wall clock: a node's series count seconds of its clock, which
+    /// is the wall clock of its host.
+    Micros activityClock() const override;
+
 private:
     struct Bridge;
 

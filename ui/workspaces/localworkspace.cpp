@@ -47,9 +47,11 @@ LocalWorkspace::LocalWorkspace(const Scenario& scenario, const QString& path, QO
     connect(m_runner, &SimulationRunner::keysListed, this, &Workspace::keysListed);
     connect(m_runner, &SimulationRunner::activityDone, this,
             [this](const QString& action, const QString& target, const QString& result, bool ok,
-                   bool simulated) {
+                   bool simulated, qint64 at, qint64 until) {
                 ActivityRecord entry = record(action, target, result, ok);
                 entry.simulated = simulated;
+                entry.at = at;
+                entry.until = until;
                 emit activity(entry);
             });
     m_thread.start();

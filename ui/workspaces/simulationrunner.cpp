@@ -45,10 +45,12 @@ void SimulationRunner::rebuild()
         const QString action = event.action == EventAction::Purge  ? QStringLiteral("purge")
                                : event.action == EventAction::Bump ? QStringLiteral("bump")
                                                                    : QStringLiteral("fault");
-        emit activityDone(action, target,
-                          tr("scenario event at %1 (virtual): %2")
-                              .arg(fromStd(formatDuration(event.at)), fromStd(result)),
-                          true, true);
+        const bool span = action == QLatin1String("fault") && event.action != EventAction::Up &&
+                          event.duration > 0;
+        done(action, target,
+             tr("scenario event at %1 (virtual): %2")
+                 .arg(fromStd(formatDuration(event.at)), fromStd(result)),
+             true, true, span ? m_simulator->now() + event.duration : -1);
     });
     m_rateRequests = 0;
     m_requestsPerSecond = 0.0;
@@ -58,6 +60,12 @@ void SimulationRunner::rebuild()
         m_failMessage = QString::fromStdString(status.error().message);
         emit failed(m_failMessage);
     }
+}
+
+void SimulationRunner::done(const QString& action, const QString& target, const QString& result,
+                            bool ok, bool simulated, Micros until)
+{
+    emit activityDone(action, target, result, ok, simulated, m_simulator->now(), until);
 }
 
 void SimulationRunner::startTicking()
@@ -159,7 +167,7 @@ void SimulationRunner::setFaults(TierId tier, const FaultState& faults)
             parts << QStringLiteral("slow ×%1").arg(faults.slowFactor);
         if (faults.flakyRate > 0)
             parts << QStringLiteral("flaky %1%").arg(faults.flakyRate * 100.0);
-        emit activityDone(QStringLiteral("fault"), fromStd(std::string(tierName(tier))),
+        done(QStringLiteral("fault"), fromStd(std::string(tierName(tier))),
                           parts.isEmpty() ? QStringLiteral("healthy") : parts.join(QStringLiteral(", ")),
                           true);
         publish();
@@ -278,14 +286,14 @@ void SimulationRunner::applyPolicy(const Policy& policy)
     if (Status status = engine.applyPolicy(policy); !status) {
         const QString message = fromStd(status.error().message);
         emit policyApplied(false, message);
-        emit activityDone(QStringLiteral("policy"), QStringLiteral("policy"), message, false);
+        done(QStringLiteral("policy"), QStringLiteral("policy"), message, false);
         return;
     }
     m_scenario.policy = policy;
     const int changes = changedNamespaces(before, policy);
     const QString result = QStringLiteral("applied: %1 namespace(s) changed").arg(changes);
     emit policyApplied(true, result);
-    emit activityDone(QStringLiteral("policy"), QStringLiteral("policy"), result, true);
+    done(QStringLiteral("policy"), QStringLiteral("policy"), result, true);
     publish();
 }
 
@@ -381,7 +389,7 @@ void SimulationRunner::invalidate(const Invalidation& invalidation)
     NamespaceId ns = 0;
     QString error;
     if (!resolve(invalidation, scope, ns, error)) {
-        emit activityDone(action, invalidation.target(), error, false);
+        done(action, invalidation.target(), error, false);
         return;
     }
     Engine& engine = m_simulator->engine();
@@ -390,13 +398,13 @@ void SimulationRunner::invalidate(const Invalidation& invalidation)
         const Result<std::uint64_t> after = engine.bump(ns);
         if (after)
             m_scenario.policy = engine.policy();
-        emit activityDone(action, invalidation.target(),
+        done(action, invalidation.target(),
                           after ? QStringLiteral("version %1 → %2").arg(before).arg(*after)
                                 : fromStd(after.error().message),
                           after.ok());
     } else {
         const PurgeReport report = engine.purge(scope);
-        emit activityDone(action, invalidation.target(),
+        done(action, invalidation.target(),
                           QStringLiteral("purged %1 (edge cache %2, edge KV %3)")
                               .arg(QString::fromStdString(countOf(report.total(), "entry", "entries")))
                               .arg(report.perTier[0])

@@ -64,13 +64,18 @@ signals:
     void reachedTime(qint64 now);
     void policyApplied(bool ok, const QString& message);
     void previewReady(const fallback::ui::InvalidationPreview& preview);
-    /// action, target, result, ok — the workspace stamps it into an ActivityRecord.
+    /// action, target, result, ok, and when on the virtual clock (`until`:
+    /// the end of a fault with a duration, else -1) — the workspace stamps
+    /// it into an ActivityRecord.
     void activityDone(const QString& action, const QString& target, const QString& result, bool ok,
-                      bool simulated = false);
+                      bool simulated, qint64 at, qint64 until);
     void keyLookedUp(const fallback::ui::KeyReport& report);
     void keysListed(const QString& ns, const QStringList& ids);
 
 private:
+    /// Emits activityDone() at the simulator's current time.
+    void done(const QString& action, const QString& target, const QString& result, bool ok,
+              bool simulated = false, Micros until = -1);
     void tick();
     void startTicking();
     void rebuild();

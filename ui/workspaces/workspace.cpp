@@ -93,7 +93,9 @@ void Workspace::publish(SnapshotPtr snapshot)
 ActivityRecord Workspace::record(const QString& action, const QString& target,
                                  const QString& result, bool ok) const
 {
-    return ActivityRecord{QDateTime::currentDateTimeUtc(), m_name, action, target, result, ok};
+    ActivityRecord entry{QDateTime::currentDateTimeUtc(), m_name, action, target, result, ok};
+    entry.at = activityClock();
+    return entry;
 }
 
 } // namespace fallback::ui

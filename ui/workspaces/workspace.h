@@ -96,9 +96,13 @@ protected:
     void setState(State state, const QString& error = {});
     /// Stores and announces a snapshot (GUI thread).
     void publish(SnapshotPtr snapshot);
-    /// An activity record for this workspace, stamped now.
+    /// An activity record for this workspace, stamped now (`at` from
+    /// activityClock()).
     ActivityRecord record(const QString& action, const QString& target, const QString& result,
                           bool ok) const;
+    /// Now on the clock the workspace's series use, for ActivityRecord::at;
+    /// -1 when the workspace stamps its records itself.
+    virtual Micros activityClock() const { return -1; }
 
 private:
     QString m_name;

@@ -49,6 +49,12 @@ struct ActivityRecord {
     /// Happened inside a simulation (a scenario's scheduled event), not by
     /// a person's hand: shown in the Activity tab, not written to the audit file.
     bool simulated = false;
+    /// On the workspace's own clock (virtual time in a local run, the wall
+    /// clock in live mode), where the Overview marks it: when it happened
+    /// and, for a fault with a duration, when it ends. -1: unknown. Not kept
+    /// in the activity file.
+    Micros at = -1;
+    Micros until = -1;
 };
 
 /// One tier's copy of a resource, for the Keys tab.
