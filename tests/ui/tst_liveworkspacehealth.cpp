@@ -106,14 +106,15 @@ private:
         return p;
     }
 
-    /// A new token reconnects, and a reconnect asks the health at once.
+    /// A new token reconnects, and a reconnect asks the health at once: well
+    /// before the periodic check (kHealthEverySeconds) would.
     static void reconnect(LiveWorkspace& workspace, ScriptedNode& node, const QByteArray& health)
     {
         static int tokens = 0;
         node.health = health;
         const int asked = node.healthCalls();
         workspace.setToken("token-" + std::to_string(++tokens));
-        QTRY_VERIFY_WITH_TIMEOUT(node.healthCalls() > asked, kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(node.healthCalls() > asked, LiveWorkspace::kHealthEverySeconds * 1000 / 2);
     }
 
     static QStringList last(const QSignalSpy& spy) { return spy.last().at(0).toStringList(); }

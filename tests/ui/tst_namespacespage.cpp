@@ -448,13 +448,17 @@ void TestNamespacesPage::manyWarningsScrollInsteadOfSqueezingTheTable()
                         QStringLiteral("ww"), QStringLiteral("w ")));
     m_workspace->changeWarnings(warnings);
     QVERIFY(banner->isVisible());
-    const int most = WarningBanner::kMaxLines * banner->fontMetrics().lineSpacing() + 40;
     QTRY_VERIFY(banner->verticalScrollBar()->maximum() > 0); // the rest scrolls
-    QVERIFY2(banner->height() <= most, qPrintable(QString::number(banner->height())));
-    QVERIFY(banner->height() < banner->label()->heightForWidth(banner->viewport()->width()));
+    QVERIFY(bannerText().contains(warnings.last()));
     // The table keeps room for its rows.
     QVERIFY(m_page->view()->height() >= 4 * m_page->view()->verticalHeader()->defaultSectionSize());
-    QVERIFY(bannerText().contains(warnings.last()));
+
+    // On a page tall enough for all of them, the banner still stops at its cap.
+    m_page->resize(1000, 1800);
+    const int most = WarningBanner::kMaxLines * banner->fontMetrics().lineSpacing() + 40;
+    QTRY_VERIFY(m_page->view()->height() > 600);
+    QVERIFY2(banner->height() <= most, qPrintable(QString::number(banner->height())));
+    QVERIFY(banner->verticalScrollBar()->maximum() > 0);
 }
 
 QTEST_MAIN(TestNamespacesPage)
