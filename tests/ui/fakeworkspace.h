@@ -49,6 +49,8 @@ public:
         publish(std::make_shared<const WorkspaceSnapshot>(std::move(snapshot)));
     }
     void changeState(State state, const QString& error = {}) { setState(state, error); }
+    /// As a live node's health answer would (emits warningsChanged on a change).
+    void changeWarnings(const QStringList& warnings) { setWarnings(warnings); }
 
     // Answers, as a real workspace would send them.
     void answerPolicy(bool ok, const QString& message = {}, bool warned = false)

@@ -6,15 +6,19 @@
 #include "policy/policyloader.h"
 #include "widgets/namespacespage.h"
 #include "widgets/policydiffview.h"
+#include "widgets/warningbanner.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QHeaderView>
 #include <QPointer>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -61,6 +65,9 @@ private slots:
     void filterHidesRows();
     void bumpAndPurgeAskForConfirmation();
     void diffShowsYaml();
+    void warningBannerShowsTheNodesWarnings();
+    void warningBannerFollowsTheWorkspace();
+    void manyWarningsScrollInsteadOfSqueezingTheTable();
 
 private:
     QAction* action(const char* name) const
@@ -71,6 +78,17 @@ private:
         return found;
     }
     QString status() const { return m_page->findChild<QLabel*>(QStringLiteral("statusLabel"))->text(); }
+    WarningBanner* warningBanner() const
+    {
+        return m_page->findChild<WarningBanner*>(QStringLiteral("warningBanner"));
+    }
+    /// What the warning banner reads, as plain text.
+    QString bannerText() const
+    {
+        QTextDocument document;
+        document.setHtml(warningBanner()->label()->text());
+        return document.toPlainText();
+    }
     QString statusStyle() const
     {
         return m_page->findChild<QLabel*>(QStringLiteral("statusLabel"))->styleSheet();
@@ -346,6 +364,101 @@ void TestNamespacesPage::diffShowsYaml()
                                  QStringLiteral("+ d")}));
     QCOMPARE(PolicyDiffView::lineDiff({QStringLiteral("x")}, {QStringLiteral("y")}),
              (QStringList{QStringLiteral("- x"), QStringLiteral("+ y")}));
+}
+
+void TestNamespacesPage::warningBannerShowsTheNodesWarnings()
+{
+    WarningBanner* banner = warningBanner();
+    QVERIFY(banner);
+    QVERIFY(!banner->isVisible()); // a workspace without warnings
+
+    const QString sMaxage = QStringLiteral(
+        "namespace 'product': the origin's answers carry 'Cache-Control: s-maxage=60, stale-while-revalidate=30' "
+        "(12 answers, latest 3 s ago); s-maxage forbids a shared cache to serve stale copies, but this node "
+        "serves them for up to 30 s (stale_while_revalidate), 300 s (stale_if_error) and from its client "
+        "cache when the origin fails");
+    m_workspace->changeWarnings({sMaxage});
+    QVERIFY(banner->isVisible());
+    QVERIFY(bannerText().startsWith(QStringLiteral("The node warns:")));
+    QVERIFY2(bannerText().contains(sMaxage), qPrintable(bannerText()));
+    QVERIFY(banner->label()->textInteractionFlags() & Qt::TextSelectableByMouse);
+    // Above the table, and tall enough for its wrapped lines: nothing to scroll.
+    QVERIFY(banner->mapTo(m_page.get(), QPoint(0, banner->height())).y()
+            <= m_page->view()->mapTo(m_page.get(), QPoint(0, 0)).y());
+    QTRY_VERIFY(banner->height() >= banner->label()->heightForWidth(banner->viewport()->width()));
+    QCOMPARE(banner->verticalScrollBar()->maximum(), 0);
+
+    // Updated; markup in a warning is text, not markup.
+    const QString markup = QStringLiteral("namespace '<b>x</b>' & <a href=\"http://e\">more</a>");
+    m_workspace->changeWarnings({sMaxage, markup});
+    QVERIFY(banner->isVisible());
+    const QString both = bannerText();
+    QVERIFY2(both.contains(sMaxage) && both.contains(markup), qPrintable(both));
+    QVERIFY(both.indexOf(sMaxage) < both.indexOf(markup)); // in the node's order
+    QCOMPARE(banner->warnings(), (QStringList{sMaxage, markup}));
+
+    m_workspace->changeWarnings({});
+    QVERIFY(!banner->isVisible());
+    QVERIFY(bannerText().isEmpty());
+}
+
+void TestNamespacesPage::warningBannerFollowsTheWorkspace()
+{
+    WarningBanner* banner = warningBanner();
+    const QString first = QStringLiteral("first node: s-maxage forbids stale copies");
+    const QString second = QStringLiteral("second node: no-store forbids storing");
+    m_workspace->changeWarnings({first});
+    QVERIFY(banner->isVisible());
+
+    // Another workspace: its warnings, never the previous one's.
+    auto other = std::make_unique<FakeWorkspace>(Workspace::Kind::Live, QStringLiteral("staging"));
+    other->push(snapshotWith(m_demo));
+    other->changeWarnings({second});
+    m_page->setWorkspace(other.get());
+    QVERIFY(banner->isVisible());
+    QVERIFY(bannerText().contains(second));
+    QVERIFY(!bannerText().contains(first));
+    // The previous workspace is no longer followed.
+    m_workspace->changeWarnings({QStringLiteral("from the old one")});
+    QVERIFY(!bannerText().contains(QStringLiteral("from the old one")));
+    other->changeWarnings({});
+    QVERIFY(!banner->isVisible());
+
+    // Back to the first: its warnings of now.
+    m_page->setWorkspace(m_workspace.get());
+    QVERIFY(banner->isVisible());
+    QVERIFY(bannerText().contains(QStringLiteral("from the old one")));
+    m_page->setWorkspace(nullptr);
+    QVERIFY(!banner->isVisible());
+
+    // A workspace deleted while shown takes its warnings along.
+    m_page->setWorkspace(other.get());
+    other->changeWarnings({second});
+    QVERIFY(banner->isVisible());
+    other.reset();
+    QVERIFY(!banner->isVisible());
+}
+
+void TestNamespacesPage::manyWarningsScrollInsteadOfSqueezingTheTable()
+{
+    WarningBanner* banner = warningBanner();
+    QStringList warnings;
+    for (int i = 0; i < 20; ++i)
+        warnings << QStringLiteral("namespace 'n%1': %2").arg(i).arg(QString(300, QLatin1Char('w')).replace(
+                        QStringLiteral("ww"), QStringLiteral("w ")));
+    m_workspace->changeWarnings(warnings);
+    QVERIFY(banner->isVisible());
+    QTRY_VERIFY(banner->verticalScrollBar()->maximum() > 0); // the rest scrolls
+    QVERIFY(bannerText().contains(warnings.last()));
+    // The table keeps room for its rows.
+    QVERIFY(m_page->view()->height() >= 4 * m_page->view()->verticalHeader()->defaultSectionSize());
+
+    // On a page tall enough for all of them, the banner still stops at its cap.
+    m_page->resize(1000, 1800);
+    const int most = WarningBanner::kMaxLines * banner->fontMetrics().lineSpacing() + 40;
+    QTRY_VERIFY(m_page->view()->height() > 600);
+    QVERIFY2(banner->height() <= most, qPrintable(QString::number(banner->height())));
+    QVERIFY(banner->verticalScrollBar()->maximum() > 0);
 }
 
 QTEST_MAIN(TestNamespacesPage)

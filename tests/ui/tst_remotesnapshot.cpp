@@ -195,10 +195,90 @@ private slots:
     {
         QFETCH(QString, body);
         QFETCH(bool, healthy);
-        const QString problem = readHealth(body.toStdString());
+        const QString problem = readHealth(body.toStdString()).problem;
         QCOMPARE(problem.isEmpty(), healthy);
         if (body.contains(QStringLiteral("origin failing")))
             QVERIFY(problem.contains(QStringLiteral("origin failing")));
+    }
+
+    void healthWarnings_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("problem");
+        QTest::addColumn<QStringList>("warnings");
+        QTest::addColumn<bool>("understood");
+        const auto ok = [](const nlohmann::json& warnings) {
+            return QByteArray::fromStdString(
+                nlohmann::json{{"status", "ok"}, {"uptime_seconds", 12.5}, {"warnings", warnings}}.dump());
+        };
+        const QString sMaxage = QStringLiteral(
+            "namespace 'product': the origin's answers carry 'Cache-Control: s-maxage=60, "
+            "stale-while-revalidate=30' (12 answers, latest 3 s ago); s-maxage forbids a shared cache "
+            "to serve stale copies, but this node serves them for up to 30 s (stale_while_revalidate), "
+            "300 s (stale_if_error) and from its client cache when the origin fails");
+        const QString a = QStringLiteral("a");
+        const QString b = QStringLiteral("b");
+        const QString c = QStringLiteral("c");
+
+        QTest::newRow("none") << QByteArray(R"({"status":"ok","uptime_seconds":3})") << QString()
+                              << QStringList() << true;
+        QTest::newRow("empty list") << ok(nlohmann::json::array()) << QString() << QStringList() << true;
+        QTest::newRow("one") << QByteArray(R"({"status":"ok","uptime_seconds":12.5,"kv_queue_depth":0,
+            "origin_cache_control":{"product":{"directives":["s-maxage"],"answers":12,
+            "last_seen_seconds_ago":3.2,"header":"s-maxage=60, stale-while-revalidate=30"}},
+            "warnings":[")" + sMaxage.toUtf8() + R"("]})")
+                             << QString() << QStringList{sMaxage} << true;
+        QTest::newRow("several, in order") << ok({"c", "a", "b"}) << QString() << QStringList{c, a, b} << true;
+        QTest::newRow("non-string items") << ok(nlohmann::json::parse(R"(["a", 3, null, {"x": "b"}, ["b"], true, "c"])"))
+                                          << QString() << QStringList{a, c} << true;
+        QTest::newRow("not a list") << ok("a") << QString() << QStringList() << true;
+        QTest::newRow("control characters")
+            << ok({"a\x07" "b\nc\td\x1b[31me\x7f" "f\xc2\x9bg\r\nh"}) // BEL, LF, TAB, ESC, DEL, C1 CSI, CRLF
+            << QString() << QStringList{QStringLiteral("a b c d [31me f g  h")} << true;
+        QTest::newRow("blank ones skipped") << ok({" \n\t", "", "a"}) << QString() << QStringList{a} << true;
+        QTest::newRow("markup is text") << ok({"<b>x</b> & y"}) << QString()
+                                        << QStringList{QStringLiteral("<b>x</b> & y")} << true;
+        QTest::newRow("too long")
+            << ok({std::string(600, 'x')}) << QString()
+            << QStringList{QString(kMaxHealthWarningLength - 1, QLatin1Char('x')) + QChar(0x2026)} << true;
+        // A cut never leaves half a surrogate pair behind.
+        QTest::newRow("too long, cut at an emoji")
+            << ok({std::string(kMaxHealthWarningLength - 2, 'x') + "\xf0\x9f\x98\x80 and more text"})
+            << QString() << QStringList{QString(kMaxHealthWarningLength - 2, QLatin1Char('x')) + QChar(0x2026)}
+            << true;
+        nlohmann::json many = nlohmann::json::array();
+        QStringList kept;
+        for (int i = 0; i < kMaxHealthWarnings + 5; ++i) {
+            many.push_back("w" + std::to_string(i));
+            if (i < kMaxHealthWarnings)
+                kept << QStringLiteral("w%1").arg(i);
+        }
+        QTest::newRow("too many") << ok(many) << QString()
+                                  << (kept + QStringList{QStringLiteral("(5 more warnings not shown)")}) << true;
+        QTest::newRow("degraded, with warnings")
+            << QByteArray(R"({"status":"degraded","reason":"origin failing","warnings":["a","b"]})")
+            << QStringLiteral("the node reports degraded: origin failing") << QStringList{a, b} << true;
+        QTest::newRow("degraded, no reason") << QByteArray(R"({"status":"degraded","warnings":["a"]})")
+                                             << QStringLiteral("the node reports degraded") << QStringList{a}
+                                             << true;
+        QTest::newRow("not JSON") << QByteArray("<html>warnings</html>")
+                                  << QStringLiteral("the health answer is not a JSON object") << QStringList()
+                                  << false;
+        QTest::newRow("a list, not an object") << QByteArray(R"(["a"])")
+                                               << QStringLiteral("the health answer is not a JSON object")
+                                               << QStringList() << false;
+    }
+
+    void healthWarnings()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, problem);
+        QFETCH(QStringList, warnings);
+        QFETCH(bool, understood);
+        const HealthReading reading = readHealth(body.toStdString());
+        QCOMPARE(reading.problem, problem);
+        QCOMPARE(reading.warnings, warnings);
+        QCOMPARE(reading.understood, understood);
     }
 
     void keyReport()

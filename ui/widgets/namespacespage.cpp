@@ -4,8 +4,10 @@
 #include "dialogs/policyconflictdialog.h"
 #include "models/namespacetablemodel.h"
 #include "policy/policyloader.h"
+#include "widgets/banner.h"
 #include "widgets/policycelldelegate.h"
 #include "widgets/policydiffview.h"
+#include "widgets/warningbanner.h"
 #include "workspaces/workspace.h"
 
 #include <QAction>
@@ -101,13 +103,9 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     topRow->addWidget(m_toolBar, 1);
     topRow->addWidget(m_filterEdit);
 
-    m_readOnlyBanner = new QLabel(this);
+    m_readOnlyBanner = new Banner(Banner::Tone::Bad, this);
     m_readOnlyBanner->setObjectName(QStringLiteral("readOnlyBanner"));
-    m_readOnlyBanner->setWordWrap(true);
-    m_readOnlyBanner->setStyleSheet(QStringLiteral(
-        "QLabel { background: rgba(198, 40, 40, 28); border: 1px solid rgba(198, 40, 40, 110);"
-        " border-radius: 3px; padding: 5px 8px; }"));
-    m_readOnlyBanner->hide();
+    m_warningBanner = new WarningBanner(this);
 
     m_view = new QTableView(this);
     m_view->setObjectName(QStringLiteral("namespaceView"));
@@ -157,6 +155,7 @@ NamespacesPage::NamespacesPage(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(topRow);
     layout->addWidget(m_readOnlyBanner);
+    layout->addWidget(m_warningBanner);
     layout->addWidget(splitter, 1);
     layout->addLayout(statusRow);
     setFocusProxy(m_view); // the tab's focus goes to the table, not the filter
@@ -208,6 +207,7 @@ void NamespacesPage::setWorkspace(Workspace* workspace)
     if (m_workspace)
         disconnect(m_workspace, nullptr, this, nullptr);
     m_workspace = workspace;
+    m_warningBanner->setWorkspace(workspace);
     m_applyPending = false;
     const Policy applied = workspace ? workspace->appliedPolicy() : Policy{};
     m_model->resetPolicies(applied, applied);

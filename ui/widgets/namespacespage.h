@@ -17,10 +17,12 @@ class QToolBar;
 
 namespace fallback::ui {
 
+class Banner;
 class NamespaceTableModel;
 class PolicyConflictDialog;
 class PolicyCellDelegate;
 class PolicyDiffView;
+class WarningBanner;
 class Workspace;
 
 /// The Namespaces tab (SPEC §7): the workspace's policy as an editable table
@@ -34,12 +36,15 @@ class Workspace;
 /// the policy but refuses edits. When an apply is refused because the
 /// policy in force changed meanwhile (Workspace::policyConflict, a live
 /// deployment's 412), a PolicyConflictDialog offers to reload it and put the
-/// edits back on top - never a blind overwrite. GUI thread only.
+/// edits back on top - never a blind overwrite. What the workspace's node
+/// warns of (Workspace::warnings()) shows in an amber WarningBanner above the
+/// table. GUI thread only.
 ///
 /// Object names for tests: actions `addAction`, `removeAction`, `undoAction`,
 /// `redoAction`, `applyAction`, `revertAction`, `saveAction`, `saveAsAction`,
 /// `exportAction`, `bumpAction`, `purgeAction`; widgets `namespaceView`,
-/// `filterEdit`, `diffView`, `statusLabel`, `summaryLabel`, `readOnlyBanner`.
+/// `filterEdit`, `diffView`, `statusLabel`, `summaryLabel`, `readOnlyBanner`,
+/// `warningBanner`.
 class NamespacesPage : public QWidget {
     Q_OBJECT
 
@@ -103,7 +108,8 @@ private:
     QSortFilterProxyModel* m_proxy = nullptr;
     QToolBar* m_toolBar = nullptr;
     QLineEdit* m_filterEdit = nullptr;
-    QLabel* m_readOnlyBanner = nullptr;
+    Banner* m_readOnlyBanner = nullptr;
+    WarningBanner* m_warningBanner = nullptr; ///< what the node warns of, above the table
     QTableView* m_view = nullptr;
     PolicyCellDelegate* m_delegate = nullptr;
     PolicyDiffView* m_diffView = nullptr;

@@ -135,6 +135,9 @@ void LiveWorkspace::setProfile(const DeploymentProfile& profile)
     m_policyEtag.clear();
     m_statsPolicyEtag.clear();
     m_recent.clear();
+    m_healthAt = {}; // asked at the new node's first answer
+    m_healthProblem.clear();
+    setWarnings({});
     setState(State::Connecting);
     if (m_started && !m_paused)
         poll();
@@ -194,6 +197,7 @@ void LiveWorkspace::onStats(const AdminAnswer& answer, const StatsReading& readi
 {
     m_pollCall = 0;
     ++m_polls;
+    const bool wasAnswering = state() == State::Connected || state() == State::Degraded;
     m_latencyMs = double(answer.latency) / double(kMicrosPerMilli);
     if (!answer.reached()) {
         setState(State::Unreachable, tr("No answer from %1: %2").arg(url(), answer.error));
@@ -231,8 +235,12 @@ void LiveWorkspace::onStats(const AdminAnswer& answer, const StatsReading& readi
             m_statsProblem = tr("Slow answers: the last took %1 s.")
                                  .arg(QLocale().toString(double(answer.latency) / 1e6, 'f', 1));
         updateAnswerState();
+        // After a reconnect (a new token, an outage) the node may have
+        // restarted with another setup: its health is asked again at once,
+        // so that its old problem and warnings do not linger.
         if (!m_healthCall
-            && (!m_healthAt.isValid() || m_healthAt.secsTo(m_lastSuccess) >= kHealthEverySeconds))
+            && (!wasAnswering || !m_healthAt.isValid()
+                || m_healthAt.secsTo(m_lastSuccess) >= kHealthEverySeconds))
             checkHealth();
 
         const bool etagMoved = reading.policyEtag != m_statsPolicyEtag;
@@ -278,18 +286,22 @@ void LiveWorkspace::checkHealth()
             return m_client->health(endpoint(true), std::move(handler));
         },
         [](const live::Response& response) {
-            return response.ok() ? readHealth(response.body) : QString();
+            return response.ok() ? readHealth(response.body) : HealthReading{};
         },
-        [this](const AdminAnswer& answer, QString problem) {
+        [this](const AdminAnswer& answer, const HealthReading& health) {
             m_healthCall = 0;
             // A failed health call says nothing the stats do not: only a
             // node that answers it decides.
             if (!answer.reached() || answer.refused())
                 return;
-            m_healthProblem = answer.ok() ? problem
+            m_healthProblem = answer.ok() ? health.problem
                                           : tr("The health check answered HTTP %1: %2")
                                                 .arg(answer.status)
                                                 .arg(answer.error);
+            // Warnings are advice about the node's setup, which an error
+            // answer does not change: only a health document replaces them.
+            if (answer.ok() && health.understood)
+                setWarnings(health.warnings);
             if (state() == State::Connected || state() == State::Degraded)
                 updateAnswerState();
         });

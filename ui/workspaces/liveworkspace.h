@@ -37,7 +37,14 @@ struct AdminAnswer;
 /// answer slower than kSlowAnswer, a node whose health endpoint - asked every
 /// kHealthEverySeconds - says it is not ok, a 5xx or a document not
 /// understood), Unreachable (no answer), Unauthorized (401 / 403), Failed
-/// (not a fallback-node: 404).
+/// (not a fallback-node: 404). The health is also asked at the first answer
+/// after a reconnect (a new token, an outage).
+///
+/// warnings(): the health answer's `warnings`, replaced by each health
+/// document read. A health call not answered or refused keeps them, as it
+/// keeps the health problem; so does an error answer or a body not
+/// understood (those make the node Degraded instead). Another URL is another
+/// node: its warnings and health problem start empty.
 ///
 /// Policy: read on connect and whenever the stats' `policy_etag` changes;
 /// applyPolicy() sends it with If-Match: the ETag of the policy read, so a

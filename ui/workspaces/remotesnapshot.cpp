@@ -64,6 +64,43 @@ QString healthProblem(const json& doc)
                             : QStringLiteral("the node reports %1: %2").arg(status, reason);
 }
 
+/// The strings of a health answer's `warnings`, made safe to show.
+QStringList healthWarnings(const json& list)
+{
+    QStringList warnings;
+    qsizetype leftOut = 0;
+    for (const json& item : list) {
+        if (!item.is_string())
+            continue;
+        // A node's text goes on screen as it is, bar what could hide or
+        // move other text: C0, DEL and C1 controls (an escape sequence, a
+        // line break that would fake a second warning).
+        QString warning = QString::fromStdString(item.get<std::string>());
+        for (QChar& c : warning) {
+            if (c.category() == QChar::Other_Control)
+                c = QLatin1Char(' ');
+        }
+        warning = warning.trimmed();
+        if (warning.isEmpty())
+            continue;
+        if (warnings.size() == kMaxHealthWarnings) {
+            ++leftOut;
+            continue;
+        }
+        if (warning.size() > kMaxHealthWarningLength) {
+            qsizetype cut = kMaxHealthWarningLength - 1;
+            if (warning.at(cut - 1).isHighSurrogate())
+                --cut; // never half a character
+            warning = warning.left(cut) + QChar(0x2026);
+        }
+        warnings << warning;
+    }
+    if (leftOut > 0)
+        warnings << (leftOut == 1 ? QStringLiteral("(1 more warning not shown)")
+                                  : QStringLiteral("(%1 more warnings not shown)").arg(leftOut));
+    return warnings;
+}
+
 } // namespace
 
 StatsReading readStats(std::string_view body, const Policy& policy, const SeriesCursor& cursor,
@@ -260,14 +297,21 @@ InvalidationPreview readPurgePreview(std::string_view body, const Invalidation& 
     return preview;
 }
 
-QString readHealth(std::string_view body)
+HealthReading readHealth(std::string_view body)
 {
+    HealthReading reading;
     const json doc = parse(body);
-    if (doc.is_discarded() || !doc.is_object())
-        return QStringLiteral("the health answer is not a JSON object");
+    if (doc.is_discarded() || !doc.is_object()) {
+        reading.problem = QStringLiteral("the health answer is not a JSON object");
+        return reading;
+    }
+    reading.understood = true;
     json wrapped = json::object();
     wrapped["health"] = doc;
-    return healthProblem(wrapped);
+    reading.problem = healthProblem(wrapped);
+    if (const auto list = doc.find("warnings"); list != doc.end() && list->is_array())
+        reading.warnings = healthWarnings(*list);
+    return reading;
 }
 
 QString readErrorBody(std::string_view body)

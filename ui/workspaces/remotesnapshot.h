@@ -73,9 +73,30 @@ QStringList readKeyIds(std::string_view body);
 /// one.
 InvalidationPreview readPurgePreview(std::string_view body, const Invalidation& invalidation);
 
-/// Reads `GET /v1/admin/health` (`{"status": "ok" | "degraded" | ..., "reason": ...}`):
-/// "" when the node is healthy, else one sentence saying how it is not.
-QString readHealth(std::string_view body);
+/// One `GET /v1/admin/health` answer, read.
+struct HealthReading {
+    /// "" when the node is healthy, else one sentence saying how it is not.
+    QString problem;
+    /// The node's `warnings`: advice about its setup (an origin whose
+    /// Cache-Control forbids what its policy does, ...), not degradation, so
+    /// a node that is "ok" may send some. Opaque text, in the node's order:
+    /// control characters blanked, each cut to kMaxHealthWarningLength,
+    /// non-strings and blank ones skipped, at most kMaxHealthWarnings (then
+    /// one more line saying how many were left out).
+    QStringList warnings;
+    /// The body was a JSON object: `warnings` is what the node says (empty:
+    /// it warns of nothing), not the leftovers of an answer not understood.
+    bool understood = false;
+};
+
+/// Characters a health warning keeps (with a closing "…" when it was cut).
+inline constexpr qsizetype kMaxHealthWarningLength = 500;
+/// Health warnings kept from one answer: a node cannot fill the screen.
+inline constexpr qsizetype kMaxHealthWarnings = 20;
+
+/// Reads `GET /v1/admin/health` (`{"status": "ok" | "degraded" | ..., "reason": ...,
+/// "warnings": [...]}`).
+HealthReading readHealth(std::string_view body);
 
 /// The node's `{"error": ...}` (with its diagnostics, one per line, when it
 /// sends a `diagnostics` list), or "" when the body carries none.

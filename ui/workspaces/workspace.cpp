@@ -84,6 +84,14 @@ void Workspace::setState(State state, const QString& error)
     emit stateChanged(state);
 }
 
+void Workspace::setWarnings(const QStringList& warnings)
+{
+    if (m_warnings == warnings)
+        return;
+    m_warnings = warnings;
+    emit warningsChanged(m_warnings);
+}
+
 void Workspace::publish(SnapshotPtr snapshot)
 {
     m_snapshot = std::move(snapshot);

@@ -52,6 +52,12 @@ public:
     SnapshotPtr snapshot() const { return m_snapshot; }
     /// The policy in force as of the latest snapshot.
     const Policy& appliedPolicy() const;
+    /// What the deployment advises about its setup, one sentence each, safe
+    /// to show as plain text: a live node's health `warnings` (see
+    /// HealthReading), as of its last health answer that was read. They are
+    /// advice, apart from state(): a Connected node may have some. Empty
+    /// when there are none, and always for a local workspace.
+    QStringList warnings() const { return m_warnings; }
 
     // --- commands: asynchronous, answered by the signals below -------------
     /// Replaces the policy in force. Answers policyApplied() and activity().
@@ -91,9 +97,13 @@ signals:
     void keyLookedUp(const fallback::ui::KeyReport& report);
     void keysListed(const QString& ns, const QStringList& ids);
     void unlockedChanged(bool unlocked);
+    /// warnings() changed (not emitted when an answer repeats them).
+    void warningsChanged(const QStringList& warnings);
 
 protected:
     void setState(State state, const QString& error = {});
+    /// Replaces warnings(); emits warningsChanged() when they differ.
+    void setWarnings(const QStringList& warnings);
     /// Stores and announces a snapshot (GUI thread).
     void publish(SnapshotPtr snapshot);
     /// An activity record for this workspace, stamped now (`at` from
@@ -110,6 +120,7 @@ private:
     QString m_lastError;
     bool m_unlocked = false;
     SnapshotPtr m_snapshot;
+    QStringList m_warnings;
 };
 
 } // namespace fallback::ui
