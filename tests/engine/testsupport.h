@@ -357,6 +357,20 @@ inline NamespacePolicy testNamespace(std::string name, std::uint64_t version = 0
     return ns;
 }
 
+/// Namespaces `product` and `config` (testNamespace() rules) written with
+/// these modes: the write path's tests (tst_enginewrite, tst_enginekvqueue).
+inline Policy writeModePolicy(WriteMode productMode, WriteMode configMode = WriteMode::AsyncBackfill)
+{
+    Policy policy;
+    NamespacePolicy product = testNamespace("product");
+    product.writeMode = productMode;
+    NamespacePolicy config = testNamespace("config");
+    config.writeMode = configMode;
+    policy.namespaces.push_back(product);
+    policy.namespaces.push_back(config);
+    return policy;
+}
+
 /// An engine on scripted tiers and a manual clock, with namespaces `product`
 /// and `config` (testNamespace() rules) unless a policy is given.
 class Rig {

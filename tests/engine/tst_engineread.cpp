@@ -1,13 +1,14 @@
 // Tests of Engine's read path (SPEC §3) when the tiers answer: the freshness
-// decision at each tier, SWR with one coalesced revalidation, single flight,
-// back-fill, reading by name, re-entrant callbacks and the consistency of
-// the counters. Failures are in tst_enginefallback.cpp, bump and purge in
-// tst_engineinvalidation.cpp.
+// decision at each tier, age and end-to-end latency (also per second), SWR
+// with one coalesced revalidation, revalidated freshness, and reading by
+// name. Fetches shared by readers (single flight, back-fill, re-entrant
+// callbacks, counters under load) are in tst_enginefetch.cpp, failures in
+// tst_enginefallback.cpp, bump and purge in tst_engineinvalidation.cpp.
 #include "testsupport.h"
 
-#include "sim/workload.h"
-
 #include <QtTest>
+
+#include <cmath>
 
 using namespace fallback;
 using namespace fallback::test;
@@ -22,15 +23,8 @@ private slots:
     void latencyIsEndToEnd();
     void staleWhileRevalidateStartsOneRevalidation_data();
     void staleWhileRevalidateStartsOneRevalidation();
-    void singleFlightCoalescesConcurrentMisses();
-    void missJoinsRevalidationInFlight();
-    void originBackfillsEveryTier();
-    void oversizedOriginAnswerIsNotStored();
     void revalidatedFreshness();
     void readByNameValidates();
-    void callbackMayReadAgain_data();
-    void callbackMayReadAgain();
-    void statsAreConsistent();
     void seriesKeepsPercentilesPerSecond();
 };
 
@@ -226,110 +220,6 @@ void TestEngineRead::staleWhileRevalidateStartsOneRevalidation()
     QCOMPARE(rig.counters().originFetches, 1u);
 }
 
-// --- single flight and back-fill ------------------------------------------------
-
-void TestEngineRead::singleFlightCoalescesConcurrentMisses()
-{
-    Rig rig;
-    rig.origin().setLatency(ms(10));
-    std::vector<std::shared_ptr<std::optional<ReadResult>>> reads;
-    for (int i = 0; i < 50; ++i)
-        reads.push_back(rig.read("product", "hot"));
-    QCOMPARE(rig.engine->inFlightFetches(), 1u);
-    QVERIFY(!reads.front()->has_value());
-
-    QVERIFY(rig.clock.runUntilIdle());
-    for (const auto& r : reads) {
-        QVERIFY(r->has_value());
-        QCOMPARE((*r)->status, 200);
-        QCOMPARE((*r)->servedBy, ServedBy::Origin);
-        QCOMPARE((*r)->freshness, Freshness::Fresh);
-        QCOMPARE((*r)->entry.storedAt, ms(10));
-    }
-    QCOMPARE(rig.origin().gets, 1);
-    QCOMPARE(rig.counters().originFetches, 1u);
-    QCOMPARE(rig.counters().coalesced, 49u);
-    QCOMPARE(rig.counters().revalidations, 0u);
-    QCOMPARE(rig.counters().servedBy[int(ServedBy::Origin)], 50u);
-    QCOMPARE(rig.tierCounters(TierId::Origin).lookups, 1u);
-    QCOMPARE(rig.engine->inFlightFetches(), 0u);
-
-    // Another key is its own flight.
-    rig.read("product", "other");
-    rig.read("config", "hot"); // same id, other namespace: another stored key
-    QCOMPARE(rig.engine->inFlightFetches(), 2u);
-    QVERIFY(rig.clock.runUntilIdle());
-    QCOMPARE(rig.counters().originFetches, 3u);
-}
-
-void TestEngineRead::missJoinsRevalidationInFlight()
-{
-    Rig rig;
-    QVERIFY(rig.clock.jumpTo(kStart));
-    rig.origin().setLatency(ms(50));
-    rig.edge().setLatency(ms(1));
-    const StoredKey key = rig.key("product", "a");
-    rig.edge().seed(key, makeEntry(kStart - kTtl - 1, "old"));
-    auto first = rig.read("product", "a");
-    rig.clock.advance(ms(1)); // served stale, revalidation in flight
-    QVERIFY(first->has_value());
-    rig.edge().store().erase(key);
-    auto second = rig.read("product", "a"); // a miss now: joins the revalidation
-    QVERIFY(rig.clock.runUntilIdle());
-    QCOMPARE((*second)->servedBy, ServedBy::Origin);
-    QCOMPARE(rig.counters().originFetches, 1u);
-    QCOMPARE(rig.counters().coalesced, 1u);
-    QCOMPARE(rig.origin().gets, 1);
-}
-
-void TestEngineRead::originBackfillsEveryTier()
-{
-    Rig rig;
-    rig.origin().setLatency(ms(20));
-    rig.origin().setDefaultSize(4321);
-    const ReadResult result = rig.readNow("product", "a");
-    QCOMPARE(result.servedBy, ServedBy::Origin);
-    const StoredKey key = rig.key("product", "a");
-    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv, TierId::ClientCache}) {
-        const std::optional<Entry> copy = rig.tier(tier).peek(key);
-        QVERIFY2(copy.has_value(), tierName(tier).data());
-        QCOMPARE(copy->storedAt, ms(20));
-        QCOMPARE(copy->size, 4321u);
-    }
-    // The next read is a fresh edge hit with the age carried along.
-    rig.clock.advance(sec(5));
-    const ReadResult again = rig.readNow("product", "a");
-    QCOMPARE(again.servedBy, ServedBy::EdgeCache);
-    QCOMPARE(again.age, sec(5));
-    QCOMPARE(rig.origin().gets, 1);
-}
-
-void TestEngineRead::oversizedOriginAnswerIsNotStored()
-{
-    // An origin object over the namespace's max_object_size is served but
-    // kept in no tier; one at the limit is back-filled as usual.
-    Rig rig;
-    const std::uint32_t limit = 1024 * 1024;
-    rig.origin().setDefaultSize(limit + 1);
-    const ReadResult big = rig.readNow("product", "big");
-    QCOMPARE(big.status, 200);
-    QCOMPARE(big.servedBy, ServedBy::Origin);
-    QCOMPARE(big.entry.size, limit + 1);
-    const StoredKey bigKey = rig.key("product", "big");
-    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv, TierId::ClientCache}) {
-        QVERIFY2(!rig.tier(tier).peek(bigKey), tierName(tier).data());
-        QCOMPARE(rig.tier(tier).puts, 0);
-    }
-    QCOMPARE(rig.readNow("product", "big").servedBy, ServedBy::Origin);
-    QCOMPARE(rig.origin().gets, 2);
-
-    rig.origin().setDefaultSize(limit);
-    QCOMPARE(rig.readNow("product", "small").servedBy, ServedBy::Origin);
-    const StoredKey smallKey = rig.key("product", "small");
-    for (TierId tier : {TierId::EdgeCache, TierId::EdgeKv, TierId::ClientCache})
-        QVERIFY2(rig.tier(tier).peek(smallKey).has_value(), tierName(tier).data());
-}
-
 void TestEngineRead::revalidatedFreshness()
 {
     Rig rig;
@@ -350,7 +240,7 @@ void TestEngineRead::revalidatedFreshness()
     QCOMPARE(rig.kv().peek(rig.key("product", "a"))->storedAt, kStart + ms(30));
 }
 
-// --- reading by name, re-entrant callbacks -------------------------------------------
+// --- reading by name -----------------------------------------------------------------
 
 void TestEngineRead::readByNameValidates()
 {
@@ -369,126 +259,7 @@ void TestEngineRead::readByNameValidates()
     QCOMPARE(rig.counters().requests, 1u);
 }
 
-void TestEngineRead::callbackMayReadAgain_data()
-{
-    QTest::addColumn<qint64>("originLatency");
-    QTest::newRow("instant origin") << qint64(0);
-    QTest::newRow("slow origin") << qint64(ms(10));
-}
-
-void TestEngineRead::callbackMayReadAgain()
-{
-    // A caller that reads again from its callback (the engine is
-    // re-entered while it finishes a fetch's waiters).
-    QFETCH(qint64, originLatency);
-    Rig rig(kOrigin | kClient);
-    rig.origin().setLatency(originLatency);
-    const NamespaceId ns = rig.ns("product");
-    const ResourceId rid = rig.rid("a");
-    std::vector<ServedBy> answers;
-    std::function<void(const ReadResult&)> again = [&](const ReadResult& r) {
-        answers.push_back(r.servedBy);
-        if (answers.size() < 5)
-            rig.engine->read(ns, rid, again);
-    };
-    for (int i = 0; i < 3; ++i)
-        rig.engine->read(ns, rid, again);
-    QVERIFY(rig.clock.runUntilIdle());
-    QCOMPARE(answers.size(), 7u); // 3 readers, and re-reads until 5 answers were seen
-    for (ServedBy who : answers)
-        QCOMPARE(who, ServedBy::Origin);
-    QCOMPARE(rig.engine->pendingOperations(), 0u);
-    QCOMPARE(rig.counters().requests, 7u);
-}
-
-// --- counters ------------------------------------------------------------------------
-
-void TestEngineRead::statsAreConsistent()
-{
-    EngineOptions options;
-    options.seriesCapacity = 1'000'000; // keep every second of the run
-    Rig rig(kAll, std::nullopt, options);
-    rig.edge().setLatency(ms(1));
-    rig.kv().setLatency(ms(8));
-    rig.origin().setLatency(ms(60));
-    rig.client().setLatency(ms(1));
-    rig.edge().store().setCapacity(Capacity{15, 0});
-    Random random(2024);
-    int answered = 0;
-    int issued = 0;
-    const char* namespaces[] = {"product", "config"};
-    for (int step = 0; step < 4000; ++step) {
-        const std::uint64_t dice = random.below(100);
-        if (dice < 2)
-            rig.origin().setDown(!rig.origin().isDown());
-        else if (dice < 4)
-            rig.kv().setDown(!rig.kv().isDown());
-        else if (dice < 6)
-            rig.edge().failNext(int(random.below(3)));
-        else if (dice < 7)
-            rig.engine->purge(Engine::namespaceScope(rig.ns(namespaces[random.below(2)])));
-        else if (dice < 8)
-            rig.engine->bump(rig.ns(namespaces[random.below(2)]));
-        const int burst = 1 + int(random.below(3));
-        for (int i = 0; i < burst; ++i) {
-            const std::string id = std::to_string(random.below(40));
-            rig.engine->read(rig.ns(namespaces[random.below(2)]), rig.rid(id),
-                             [&answered](const ReadResult&) { ++answered; });
-            ++issued;
-        }
-        rig.clock.advance(Micros(random.below(std::uint64_t(sec(20)))));
-    }
-    QVERIFY(rig.clock.runUntilIdle());
-    QCOMPARE(answered, issued);
-    rig.engine->flushStats();
-    const EngineStats stats = rig.engine->snapshot();
-    const RequestCounters& c = stats.requests;
-
-    QCOMPARE(c.requests, std::uint64_t(issued));
-    QCOMPARE(sumServedBy(c), c.requests);
-    QCOMPARE(c.freshness[0] + c.freshness[1] + c.freshness[2] + c.failed, c.requests);
-    QCOMPARE(c.failed, c.servedBy[int(ServedBy::Failed)]);
-    QCOMPARE(c.staleServed, c.freshness[int(Freshness::Stale)]);
-    QCOMPARE(stats.latency.count(), c.requests);
-    QVERIFY(c.revalidations <= c.originFetches);
-    QVERIFY(c.staleServed > 0);
-    QVERIFY(c.failed > 0);
-    QVERIFY(c.coalesced > 0);
-    QVERIFY(c.freshness[int(Freshness::Revalidated)] > 0);
-    // Every fetch the origin received is one origin lookup.
-    QCOMPARE(stats.tiers[tierIndex(TierId::Origin)].lookups, c.originFetches);
-    QCOMPARE(std::uint64_t(rig.origin().gets), c.originFetches);
-    for (TierId tier : kAllTiers) {
-        const TierCounters& t = stats.tiers[tierIndex(tier)];
-        QCOMPARE(t.lookups, t.hits + t.staleHits + t.misses + t.errors);
-        QCOMPARE(stats.tierLatency[tierIndex(tier)].count(), t.lookups);
-        QCOMPARE(t.lookups, std::uint64_t(rig.tier(tier).gets));
-    }
-
-    // Namespaces and the 1-second series add up to the totals.
-    RequestCounters byNamespace;
-    std::array<TierCounters, kTierCount> tiersByNamespace{};
-    for (const NamespaceStats& ns : stats.namespaces) {
-        byNamespace.merge(ns.requests);
-        for (int t = 0; t < kTierCount; ++t)
-            tiersByNamespace[t].merge(ns.tiers[t]);
-    }
-    QCOMPARE(byNamespace, c);
-    QCOMPARE(tiersByNamespace, stats.tiers);
-
-    RequestCounters bySecond;
-    std::array<TierCounters, kTierCount> tiersBySecond{};
-    std::int64_t previous = -1;
-    for (const SeriesPoint& point : stats.series) {
-        QVERIFY(point.second > previous);
-        previous = point.second;
-        bySecond.merge(point.requests);
-        for (int t = 0; t < kTierCount; ++t)
-            tiersBySecond[t].merge(point.tiers[t]);
-    }
-    QCOMPARE(bySecond, c);
-    QCOMPARE(tiersBySecond, stats.tiers);
-}
+// --- latency per second --------------------------------------------------------------
 
 void TestEngineRead::seriesKeepsPercentilesPerSecond()
 {

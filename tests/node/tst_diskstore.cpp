@@ -1,89 +1,26 @@
 // Tests of DiskStore, the node's last-known-good client cache on disk: round
 // trips, reopening with a fresh KeySpace (from the index snapshot, and by
 // scanning as after a crash), reads racing background writes, hostile ids
-// that must stay inside the folder, corrupt files (a Miss, then gone),
-// eviction of the oldest copy over maxBytes, purge scopes, keepFor, and
-// leftovers of a crash.
-#include "node/diskstore.h"
+// that must stay inside the folder, corrupt or missing files (a Miss, then
+// gone), leftovers of a crash, and a folder that cannot be made. Eviction,
+// purge scopes, keepFor and erase are in tst_diskstoreeviction.cpp.
+#include "diskstorerig.h"
 
-#include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <memory>
 #include <string>
 
 using namespace fallback;
 using namespace fallback::node;
+using namespace diskstoretest;
 
 namespace {
-
-constexpr Micros kForever = std::numeric_limits<Micros>::max() / 4;
-
-Entry entry(const std::string& body, Micros storedAt)
-{
-    Entry e;
-    e.storedAt = storedAt;
-    e.size = static_cast<std::uint32_t>(body.size());
-    e.body = std::make_shared<const std::string>(body);
-    return e;
-}
-
-StoredKey key(KeySpace& keys, std::string_view ns, std::string_view id, std::uint64_t version = 1)
-{
-    return StoredKey{version, keys.intern(id), keys.namespaceId(ns)};
-}
-
-std::unique_ptr<DiskStore> openStore(const QString& dir, KeySpace& keys, std::uint64_t maxBytes = 0)
-{
-    auto opened = DiskStore::open(dir.toStdString(), keys, maxBytes);
-    if (!opened)
-        qWarning("open failed: %s", opened.error().message.c_str());
-    return opened ? std::move(opened).value() : nullptr;
-}
 
 std::string bodyOf(const TierAnswer& answer)
 {
     return answer.entry.body ? *answer.entry.body : std::string("<null>");
-}
-
-/// Every regular file below `root` but the index snapshot, relative to it.
-QStringList filesBelow(const QString& root)
-{
-    QStringList files;
-    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = QDir(root).relativeFilePath(it.next());
-        if (!file.endsWith(QLatin1String(DiskStore::kSnapshotName)))
-            files << file;
-    }
-    files.sort();
-    return files;
-}
-
-/// How a closed store is opened again: from the snapshot it saved, or by
-/// scanning every file as after a crash (the snapshot is deleted first).
-void forgetSnapshotUnless(bool viaSnapshot, const QString& dir)
-{
-    const QString snapshot = dir + QLatin1Char('/') + QLatin1String(DiskStore::kSnapshotName);
-    QVERIFY(QFile::exists(snapshot));
-    if (!viaSnapshot)
-        QVERIFY(QFile::remove(snapshot));
-}
-
-void addReopenRows()
-{
-    QTest::addColumn<bool>("viaSnapshot");
-    QTest::newRow("via snapshot") << true;
-    QTest::newRow("via scan (after a crash)") << false;
-}
-
-/// Bytes a file of this key and body takes (48-byte header + names + body).
-std::uint64_t fileBytes(std::string_view ns, std::string_view id, std::size_t body)
-{
-    return 48 + ns.size() + id.size() + body;
 }
 
 } // namespace
@@ -102,14 +39,6 @@ private slots:
     void corruptFileIsMissAndRemoved_data();
     void corruptFileIsMissAndRemoved();
     void missingFileIsMiss();
-    void evictsOldestOverMaxBytes();
-    void evictsAtOpenWhenOverMaxBytes_data() { addReopenRows(); }
-    void evictsAtOpenWhenOverMaxBytes();
-    void oversizeCopyIsRefused();
-    void purgeScopes_data();
-    void purgeScopes();
-    void keepForExpiry();
-    void eraseRemovesFile();
     void crashLeftoversAreCleaned();
     void cannotCreateFolderIsError();
 };
@@ -381,136 +310,6 @@ void TestDiskStore::missingFileIsMiss()
     QCOMPARE(store->get(k, 1, kForever).status, TierStatus::Miss);
     QCOMPARE(store->usage().entries, std::uint64_t(0));
     QCOMPARE(store->usage().bytes, std::uint64_t(0));
-}
-
-void TestDiskStore::evictsOldestOverMaxBytes()
-{
-    QTemporaryDir tmp;
-    KeySpace keys;
-    const std::string body(100, 'e');
-    const std::uint64_t perFile = fileBytes("product", "k0", body.size());
-    auto store = openStore(tmp.path(), keys, 3 * perFile);
-    QVERIFY(store);
-    // Written out of storedAt order: eviction follows storedAt, not writes.
-    const int storedAt[] = {50, 10, 40, 30};
-    for (int i = 0; i < 4; ++i)
-        QCOMPARE(store->put(key(keys, "product", "k" + std::to_string(i)), entry(body, storedAt[i]), 0)
-                     .status,
-                 TierStatus::Hit);
-    QCOMPARE(store->usage().entries, std::uint64_t(3));
-    QCOMPARE(store->usage().evictions, std::uint64_t(1));
-    QVERIFY(store->usage().bytes <= 3 * perFile);
-    QVERIFY(!store->peek(key(keys, "product", "k1"))); // storedAt 10 left
-    store->flush();
-    QVERIFY(!QFile::exists(QString::fromStdString(store->pathFor(key(keys, "product", "k1")))));
-    QCOMPARE(filesBelow(tmp.path()).size(), 3);
-
-    // Replacing a copy with a newer one makes it the youngest.
-    store->put(key(keys, "product", "k3"), entry(body, 60), 0);
-    store->put(key(keys, "product", "k4"), entry(body, 70), 0);
-    QVERIFY(!store->peek(key(keys, "product", "k2"))); // storedAt 40 was the oldest
-    QVERIFY(store->peek(key(keys, "product", "k3")));
-    QCOMPARE(store->usage().evictions, std::uint64_t(2));
-}
-
-void TestDiskStore::evictsAtOpenWhenOverMaxBytes()
-{
-    QFETCH(bool, viaSnapshot);
-    QTemporaryDir tmp;
-    const std::string body(100, 'e');
-    const std::uint64_t perFile = fileBytes("product", "k0", body.size());
-    {
-        KeySpace keys;
-        auto store = openStore(tmp.path(), keys);
-        for (int i = 0; i < 5; ++i)
-            store->put(key(keys, "product", "k" + std::to_string(i)), entry(body, 100 - i), 0);
-    }
-    forgetSnapshotUnless(viaSnapshot, tmp.path());
-    KeySpace keys;
-    auto store = openStore(tmp.path(), keys, 2 * perFile);
-    QVERIFY(store);
-    QCOMPARE(store->usage().entries, std::uint64_t(2));
-    QVERIFY(store->peek(key(keys, "product", "k0")));
-    QVERIFY(store->peek(key(keys, "product", "k1")));
-    store->flush();
-    QCOMPARE(filesBelow(tmp.path()).size(), 2);
-}
-
-void TestDiskStore::oversizeCopyIsRefused()
-{
-    QTemporaryDir tmp;
-    KeySpace keys;
-    auto store = openStore(tmp.path(), keys, 200);
-    QVERIFY(store);
-    const StoredKey k = key(keys, "product", "big");
-    QCOMPARE(store->put(k, entry("small", 1), 1).status, TierStatus::Hit);
-    QCOMPARE(store->put(k, entry(std::string(500, 'x'), 2), 2).status, TierStatus::Error);
-    // The old copy is no longer the last known good one.
-    QCOMPARE(store->get(k, 2, kForever).status, TierStatus::Miss);
-    QCOMPARE(store->usage().entries, std::uint64_t(0));
-}
-
-void TestDiskStore::purgeScopes_data()
-{
-    QTest::addColumn<int>("kind");
-    QTest::addColumn<int>("expected");
-    QTest::newRow("key") << int(PurgeScope::Kind::Key) << 1;
-    QTest::newRow("namespace, every version") << int(PurgeScope::Kind::Namespace) << 4;
-    QTest::newRow("all") << int(PurgeScope::Kind::All) << 6;
-}
-
-void TestDiskStore::purgeScopes()
-{
-    QFETCH(int, kind);
-    QFETCH(int, expected);
-    QTemporaryDir tmp;
-    KeySpace keys;
-    auto store = openStore(tmp.path(), keys);
-    QVERIFY(store);
-    for (int i = 0; i < 3; ++i)
-        store->put(key(keys, "product", "p" + std::to_string(i), 1), entry("v1", 1), 1);
-    store->put(key(keys, "product", "p0", 2), entry("v2", 1), 1);
-    store->put(key(keys, "config", "c0", 1), entry("c", 1), 1);
-    store->put(key(keys, "config", "c1", 1), entry("c", 1), 1);
-
-    PurgeScope scope;
-    scope.kind = static_cast<PurgeScope::Kind>(kind);
-    scope.key = key(keys, "product", "p1", 1);
-    scope.ns = keys.namespaceId("product");
-    QCOMPARE(store->countMatching(scope), std::size_t(expected));
-    QCOMPARE(store->purge(scope), std::size_t(expected));
-    QCOMPARE(store->countMatching(scope), std::size_t(0));
-    QCOMPARE(store->usage().entries, std::uint64_t(6 - expected));
-    store->flush();
-    QCOMPARE(filesBelow(tmp.path()).size(), 6 - expected);
-}
-
-void TestDiskStore::keepForExpiry()
-{
-    QTemporaryDir tmp;
-    KeySpace keys;
-    auto store = openStore(tmp.path(), keys);
-    const StoredKey k = key(keys, "product", "old");
-    store->put(k, entry("x", 1000), 1000);
-    QCOMPARE(store->get(k, 1100, 100).status, TierStatus::Hit);
-    QCOMPARE(store->get(k, 1101, 100).status, TierStatus::Miss);
-    QVERIFY(!store->peek(k));
-    store->flush();
-    QCOMPARE(filesBelow(tmp.path()).size(), 0);
-}
-
-void TestDiskStore::eraseRemovesFile()
-{
-    QTemporaryDir tmp;
-    KeySpace keys;
-    auto store = openStore(tmp.path(), keys);
-    const StoredKey k = key(keys, "product", "doomed");
-    store->put(k, entry("x", 1), 1);
-    QCOMPARE(store->erase(k, 2).status, TierStatus::Hit);
-    QCOMPARE(store->erase(k, 2).status, TierStatus::Hit); // absent is fine
-    QCOMPARE(store->get(k, 2, kForever).status, TierStatus::Miss);
-    store->flush();
-    QCOMPARE(filesBelow(tmp.path()).size(), 0);
 }
 
 void TestDiskStore::crashLeftoversAreCleaned()

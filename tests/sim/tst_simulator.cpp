@@ -1,93 +1,21 @@
 // Tests of Simulator: determinism for a seed, the engine's edge cache
-// against a textbook LRU replay of the same requests, scenario events
-// (origin down, purge, bump), the request limit, and a bad trace row
-// stopping the run with a FILE:LINE diagnostic.
-#include "sim/simulator.h"
+// against a textbook LRU replay of the same requests (synthetic and trace
+// workloads), the request limit and the duration, a bad or missing trace
+// stopping the run with a FILE:LINE diagnostic, and the prefetching trace
+// source. Scenario events and faults are in tst_simulatorevents.cpp.
+#include "simulatorrig.h"
 
 #include "sim/requestsource.h"
 
 #include <QtTest>
 
 #include <list>
-#include <mutex>
 #include <unordered_map>
 
 using namespace fallback;
+using namespace simtest;
 
 namespace {
-
-constexpr Micros ms(std::int64_t n) { return n * kMicrosPerMilli; }
-constexpr Micros sec(std::int64_t n) { return n * kMicrosPerSecond; }
-
-NamespacePolicy makeNamespace(std::string name, std::uint64_t version, Micros ttl)
-{
-    NamespacePolicy ns;
-    ns.name = std::move(name);
-    ns.version = version;
-    ns.ttl = ttl;
-    ns.staleWhileRevalidate = sec(5);
-    ns.staleIfError = sec(300);
-    return ns;
-}
-
-TierSpec tierSpec(bool enabled, std::uint64_t entries, Micros p50, Micros p99, double failureRate = 0)
-{
-    TierSpec spec;
-    spec.enabled = enabled;
-    spec.capacity.entries = entries;
-    spec.eviction = EvictionKind::Lru;
-    spec.latency = LatencySpec{p50, p99};
-    spec.failureRate = failureRate;
-    return spec;
-}
-
-/// A full stack at 500 requests/s over 2000 keys of two namespaces.
-Scenario stackScenario()
-{
-    Scenario scenario;
-    scenario.policy.namespaces.push_back(makeNamespace("product", 3, sec(10)));
-    scenario.policy.namespaces.push_back(makeNamespace("config", 12, sec(30)));
-    scenario.seed = 42;
-    SyntheticWorkload workload;
-    workload.rate = 500;
-    workload.keys = 2000;
-    workload.zipf = 0.9;
-    workload.readRatio = 0.95;
-    workload.objectSize = SizeRange{1024, 8192};
-    workload.namespaces = {{"product", 0.7}, {"config", 0.3}};
-    scenario.synthetic = workload;
-    scenario.duration = sec(60);
-    scenario.tiers[tierIndex(TierId::EdgeCache)] = tierSpec(true, 500, ms(2), ms(15));
-    scenario.tiers[tierIndex(TierId::EdgeKv)] = tierSpec(true, 0, ms(15), ms(80), 0.01);
-    scenario.tiers[tierIndex(TierId::Origin)] = tierSpec(true, 0, ms(100), ms(400));
-    scenario.tiers[tierIndex(TierId::ClientCache)] = tierSpec(true, 0, ms(1), ms(5));
-    return scenario;
-}
-
-ScenarioEvent scenarioEvent(Micros at, EventAction action)
-{
-    ScenarioEvent e;
-    e.at = at;
-    e.action = action;
-    return e;
-}
-
-EngineStats runToEnd(Simulator& simulator)
-{
-    const Status status = simulator.run();
-    if (!status)
-        qWarning("run failed: %s", status.error().message.c_str());
-    return simulator.engine().snapshot();
-}
-
-const SeriesPoint* pointAt(const EngineStats& stats, std::int64_t second)
-{
-    for (const SeriesPoint& point : stats.series) {
-        if (point.second == second)
-            return &point;
-    }
-    return nullptr;
-}
 
 /// Textbook LRU: a list with the most recent in front and a map into it.
 class TextbookLru {
@@ -156,10 +84,6 @@ private slots:
     void edgeCacheIsTextbookLru_data();
     void edgeCacheIsTextbookLru();
     void traceReplayIsTextbookLru();
-    void originDownServesStale();
-    void overlappingFaultsKeepTheLaterEnd();
-    void purgeMakesAnOriginSpike();
-    void bumpIncrementsTheVersion();
     void requestLimitIsRespected();
     void durationCutsTheRun();
     void badTraceRowStopsTheRun_data();
@@ -285,118 +209,6 @@ void TestSimulator::traceReplayIsTextbookLru()
     QCOMPARE(simulator.requestsIssued(), std::uint64_t(rows));
     const EngineStats stats = simulator.engine().snapshot();
     QCOMPARE(stats.tiers[tierIndex(TierId::EdgeCache)].hits, hits);
-}
-
-void TestSimulator::originDownServesStale()
-{
-    Scenario scenario = stackScenario();
-    ScenarioEvent down = scenarioEvent(sec(20), EventAction::Down);
-    down.tier = TierId::Origin;
-    down.duration = sec(20);
-    scenario.events.push_back(down);
-    Simulator simulator(scenario);
-    const EngineStats stats = runToEnd(simulator);
-    const RequestCounters& c = stats.requests;
-
-    QVERIFY(c.staleServed > 0);
-    // Only keys never fetched before the outage fail: everything else has a
-    // stale copy on the way or in the client cache.
-    QVERIFY(c.failed > 0);
-    QVERIFY2(c.failed * 4 < c.staleServed,
-             qPrintable(QStringLiteral("failed %1, stale %2").arg(c.failed).arg(c.staleServed)));
-    QVERIFY2(c.failed * 20 < c.requests,
-             qPrintable(QStringLiteral("failed %1 of %2").arg(c.failed).arg(c.requests)));
-
-    const int origin = tierIndex(TierId::Origin);
-    for (const SeriesPoint& point : stats.series) {
-        const TierCounters& o = point.tiers[origin];
-        if (point.second < 20 || point.second >= 41) {
-            // The origin never fails outside the window.
-            QCOMPARE(o.errors, 0u);
-            QCOMPARE(point.requests.failed, 0u);
-        } else if (point.second >= 21 && point.second < 40) {
-            // Inside it, every origin call fails and nobody is served by it.
-            QCOMPARE(o.errors, o.lookups);
-            QCOMPARE(point.requests.servedBy[int(ServedBy::Origin)], 0u);
-            QVERIFY(point.requests.staleServed > 0);
-        }
-    }
-    // The stale serves happen in the window, not before it.
-    QCOMPARE(pointAt(stats, 10)->requests.failed, 0u);
-}
-
-void TestSimulator::overlappingFaultsKeepTheLaterEnd()
-{
-    // "down for 10 s" at 5 s, then "down for 60 s" at 10 s: the first end
-    // (at 15 s) must not bring the tier back up while the second lasts.
-    Scenario scenario = stackScenario();
-    ScenarioEvent first = scenarioEvent(sec(5), EventAction::Down);
-    first.tier = TierId::Origin;
-    first.duration = sec(10);
-    ScenarioEvent second = scenarioEvent(sec(10), EventAction::Down);
-    second.tier = TierId::Origin;
-    second.duration = sec(60);
-    scenario.events = {first, second};
-    Simulator simulator(scenario);
-    QVERIFY(simulator.runUntil(sec(20)));
-    QVERIFY(simulator.behaviour(TierId::Origin)->faults().down);
-    // A fault set by hand is not cleared by a scenario end either.
-    FaultState slow;
-    slow.slowFactor = 5;
-    QVERIFY(simulator.setFaults(TierId::Origin, slow));
-    QVERIFY(simulator.runUntil(sec(59)));
-    QCOMPARE(simulator.behaviour(TierId::Origin)->faults().slowFactor, 5.0);
-    QVERIFY(!simulator.behaviour(TierId::Origin)->faults().down);
-}
-
-void TestSimulator::purgeMakesAnOriginSpike()
-{
-    Scenario scenario = stackScenario();
-    for (NamespacePolicy& ns : scenario.policy.namespaces)
-        ns.ttl = sec(86400);
-    ScenarioEvent purge = scenarioEvent(sec(30), EventAction::Purge);
-    purge.all = true;
-    scenario.events.push_back(purge);
-    Simulator simulator(scenario);
-    const EngineStats stats = runToEnd(simulator);
-
-    QCOMPARE(stats.requests.purges, 1u);
-    QVERIFY(stats.requests.purgedEntries > 500); // the edge cache was full
-    const SeriesPoint* before = pointAt(stats, 29);
-    const SeriesPoint* after = pointAt(stats, 30);
-    QVERIFY(before && after);
-    QVERIFY2(after->requests.originFetches > 3 * before->requests.originFetches,
-             qPrintable(QStringLiteral("origin fetches: %1 in second 29, %2 in second 30")
-                            .arg(before->requests.originFetches)
-                            .arg(after->requests.originFetches)));
-    QCOMPARE(after->requests.purges, 1u);
-    // And it calms down again as the caches refill.
-    const SeriesPoint* later = pointAt(stats, 55);
-    QVERIFY(later);
-    QVERIFY(later->requests.originFetches < after->requests.originFetches);
-}
-
-void TestSimulator::bumpIncrementsTheVersion()
-{
-    Scenario scenario = stackScenario();
-    ScenarioEvent bump = scenarioEvent(sec(10), EventAction::Bump);
-    bump.ns = "config";
-    scenario.events.push_back(bump);
-    Simulator simulator(scenario);
-    QVERIFY(simulator.runUntil(sec(10) - 1).ok());
-    NamespaceId config;
-    {
-        std::lock_guard lock(simulator.keys().mutex());
-        config = *simulator.keys().findNamespace("config");
-    }
-    QCOMPARE(simulator.engine().snapshot().namespaces[config].version, 12u);
-    const EngineStats stats = runToEnd(simulator);
-    QCOMPARE(stats.namespaces[config].version, 13u);
-    QCOMPARE(stats.requests.bumps, 1u);
-    QCOMPARE(stats.namespaces[config].requests.bumps, 1u);
-    QCOMPARE(simulator.engine().policy().find("config")->version, 13u);
-    QCOMPARE(simulator.engine().policy().find("product")->version, 3u);
-    QCOMPARE(simulator.engine().storedKey(config, 0).version, 13u);
 }
 
 void TestSimulator::requestLimitIsRespected()
