@@ -63,6 +63,8 @@ public:
     {
         emit activity(record(action, target, result, ok));
     }
+    /// A record as given (e.g. with `at` on the workspace's clock).
+    void answerActivity(const ActivityRecord& record) { emit activity(record); }
     void answerKey(const KeyReport& report) { emit keyLookedUp(report); }
     void answerKeys(const QString& ns, const QStringList& ids) { emit keysListed(ns, ids); }
 

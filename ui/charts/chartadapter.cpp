@@ -400,7 +400,7 @@ int ChartAdapter::plotWidth() const
 QRectF ChartAdapter::plotArea() const
 {
     const QRectF inScene = d->chart->mapToScene(d->chart->plotArea()).boundingRect();
-    return d->view->mapFromScene(inScene).boundingRect();
+    return d->view->viewportTransform().mapRect(inScene);
 }
 
 void ChartAdapter::onPlotAreaChanged(std::function<void()> listener)

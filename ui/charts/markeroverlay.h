@@ -19,7 +19,12 @@ struct ChartMarker {
     QString label;
     QColor color;
     bool isSpan() const { return !std::isnan(until); }
-    bool operator==(const ChartMarker&) const = default;
+    bool operator==(const ChartMarker& other) const
+    {
+        // Two moments have NaN for `until`: equal, which `= default` would deny.
+        const bool sameEnd = isSpan() ? until == other.until : !other.isSpan();
+        return x == other.x && sameEnd && label == other.label && color == other.color;
+    }
 };
 
 /// Draws ChartMarkers over a chart's plot area: a dashed line per moment, a
