@@ -203,7 +203,8 @@ void printHealth(AdminClient& client, const Target& target)
     if (const auto warnings = doc.find("warnings"); warnings != doc.end() && warnings->is_array()) {
         for (const nlohmann::json& warning : *warnings) {
             if (warning.is_string())
-                std::cout << "warning    " << withoutControlCharacters(warning.get<std::string>()) << '\n';
+                std::cout << "warning    " << withoutControlCharacters(warning.get<std::string>())
+                          << '\n';
         }
     }
 }

@@ -201,7 +201,8 @@ HttpResponse NodeService::putPolicy(const HttpRequest& request)
     }
     std::vector<std::string> warnings;
     persistVersions(warnings);
-    for (std::string& warning : originWarnings()) // what the new policy does that the origin forbids
+    // What the new policy does that the origin forbids.
+    for (std::string& warning : originWarnings())
         warnings.push_back(std::move(warning));
     const std::string etag = policyEtag();
     audit(request, "policy", "policy", "applied, etag " + current + " -> " + etag, true, &warnings);
@@ -350,9 +351,8 @@ HttpResponse NodeService::metrics() const
     const EngineStats stats = m_engine.snapshot(std::numeric_limits<std::int64_t>::max());
     HttpResponse response;
     response.contentType = kMetricsContentType;
-    response.setBody(
-        renderMetrics(stats, m_engine.policy(), m_counters, uptimeSeconds(), storage(),
-                      originDirectiveCounts()));
+    response.setBody(renderMetrics(stats, m_engine.policy(), m_counters, uptimeSeconds(), storage(),
+                                   originDirectiveCounts()));
     return response;
 }
 

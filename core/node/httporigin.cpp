@@ -174,7 +174,8 @@ struct HttpOrigin::Worker {
 
         CURL* easy = transfer->easy;
         if (!easy) {
-            answer(transfer->request, TierAnswer{TierStatus::Error, elapsed(transfer->request), {}}, CacheControl());
+            answer(transfer->request, TierAnswer{TierStatus::Error, elapsed(transfer->request), {}},
+                   CacheControl());
             return;
         }
         curl_easy_setopt(easy, CURLOPT_URL, transfer->request.url.c_str());
@@ -204,7 +205,8 @@ struct HttpOrigin::Worker {
         case Method::Delete: curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE"); break;
         }
         if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
-            answer(transfer->request, TierAnswer{TierStatus::Error, elapsed(transfer->request), {}}, CacheControl());
+            answer(transfer->request, TierAnswer{TierStatus::Error, elapsed(transfer->request), {}},
+                   CacheControl());
             idle.push_back(std::move(transfer));
             return;
         }

@@ -30,8 +30,8 @@ void NodeService::noteOriginCacheControl(NamespaceId ns, CacheDirectives directi
     // A new sighting: once in the log; health and /metrics keep it.
     const std::string& name = m_engine.keys().namespaceName(ns);
     const OriginCacheControl::Sighting* seen = m_originCacheControl.find(ns, m_clock.now());
-    std::string line = "origin: answers for namespace '" + name + "' carry 'Cache-Control: " +
-                       seen->header + "'";
+    std::string line =
+        "origin: answers for namespace '" + name + "' carry 'Cache-Control: " + seen->header + "'";
     const NamespacePolicy* policy = m_engine.policy().find(name);
     const std::string conflict =
         policy ? cacheControlConflict(seen->directives, *policy, hasClientCache()) : std::string();
@@ -50,15 +50,18 @@ std::vector<std::string> NodeService::originWarnings() const
     const Micros now = m_clock.now();
     for (const NamespacePolicy& policy : m_engine.policy().namespaces) {
         const std::optional<NamespaceId> ns = m_engine.keys().findNamespace(policy.name);
-        const OriginCacheControl::Sighting* seen = ns ? m_originCacheControl.find(*ns, now) : nullptr;
+        const OriginCacheControl::Sighting* seen =
+            ns ? m_originCacheControl.find(*ns, now) : nullptr;
         if (!seen)
             continue;
-        const std::string conflict = cacheControlConflict(seen->directives, policy, hasClientCache());
+        const std::string conflict =
+            cacheControlConflict(seen->directives, policy, hasClientCache());
         if (conflict.empty())
             continue;
-        warnings.push_back("namespace '" + policy.name + "': the origin's answers carry 'Cache-Control: " +
-                           seen->header + "' (" + countOf(seen->answers, "answer", "answers") +
-                           ", latest " + ago(now - seen->last) + "); " + conflict);
+        warnings.push_back("namespace '" + policy.name +
+                           "': the origin's answers carry 'Cache-Control: " + seen->header + "' (" +
+                           countOf(seen->answers, "answer", "answers") + ", latest " +
+                           ago(now - seen->last) + "); " + conflict);
     }
     return warnings;
 }
@@ -69,7 +72,8 @@ nlohmann::json NodeService::originCacheControlJson() const
     const Micros now = m_clock.now();
     for (const NamespacePolicy& policy : m_engine.policy().namespaces) {
         const std::optional<NamespaceId> ns = m_engine.keys().findNamespace(policy.name);
-        const OriginCacheControl::Sighting* seen = ns ? m_originCacheControl.find(*ns, now) : nullptr;
+        const OriginCacheControl::Sighting* seen =
+            ns ? m_originCacheControl.find(*ns, now) : nullptr;
         if (!seen)
             continue;
         nlohmann::json directives = nlohmann::json::array();
@@ -78,11 +82,11 @@ nlohmann::json NodeService::originCacheControlJson() const
             if (seen->directives & directiveBit(directive))
                 directives.push_back(cacheDirectiveName(directive));
         }
-        doc[policy.name] = {{"directives", std::move(directives)},
-                            {"answers", seen->answers},
-                            {"last_seen_seconds_ago",
-                             static_cast<double>(now - seen->last) / kMicrosPerSecond},
-                            {"header", seen->header}};
+        doc[policy.name] = {
+            {"directives", std::move(directives)},
+            {"answers", seen->answers},
+            {"last_seen_seconds_ago", static_cast<double>(now - seen->last) / kMicrosPerSecond},
+            {"header", seen->header}};
     }
     return doc;
 }

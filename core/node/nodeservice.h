@@ -64,7 +64,8 @@ public:
     /// An origin answer for `ns` whose Cache-Control binds a shared cache
     /// (HttpOrigin's observer). A new sighting is logged; health, a policy
     /// PUT's answer and /metrics report it (nodecachecontrol.cpp).
-    void noteOriginCacheControl(NamespaceId ns, CacheDirectives directives, std::string_view header);
+    void noteOriginCacheControl(NamespaceId ns, CacheDirectives directives,
+                                std::string_view header);
     /// The stores under --data-dir that this node has (nodestorage.cpp).
     std::vector<StoreReport> storage() const;
     /// Writes what waits for the disk: audit lines, unsaved versions. The

@@ -78,8 +78,10 @@ void NodeService::retryStorage()
             m_clientCacheFailing = true;
             log("error: the client cache cannot write its copies (" +
                 m_clientCache->lastWriteFailure() + "); reads are served, last-resort copies are not kept");
-        } else if (m_clientCacheFailing && m_healthWindow.front().clientCacheWriteErrors == failures &&
-                   m_healthWindow.size() >= static_cast<std::size_t>(m_options.healthWindowSeconds)) {
+        } else if (m_clientCacheFailing &&
+                   m_healthWindow.front().clientCacheWriteErrors == failures &&
+                   m_healthWindow.size() >=
+                       static_cast<std::size_t>(m_options.healthWindowSeconds)) {
             m_clientCacheFailing = false;
             log("client cache: no write refused in the last " +
                 std::to_string(m_options.healthWindowSeconds) + " s");
@@ -121,7 +123,8 @@ std::vector<StoreReport> NodeService::storage() const
         StoreReport& client = stores.emplace_back();
         client.name = "client_cache";
         client.writeErrors = m_clientCache->writeFailures();
-        client.recentWriteErrors = client.writeErrors - m_healthWindow.front().clientCacheWriteErrors;
+        client.recentWriteErrors =
+            client.writeErrors - m_healthWindow.front().clientCacheWriteErrors;
         client.ok = client.recentWriteErrors == 0;
         client.lastError = m_clientCache->lastWriteFailure();
         if (!client.ok)

@@ -25,7 +25,8 @@ bool OriginCacheControl::record(NamespaceId ns, CacheDirectives directives, std:
     ++seen.answers;
     seen.last = now;
     std::size_t keep = std::min(header.size(), kMaxHeader);
-    while (keep < header.size() && keep > 0 && (static_cast<unsigned char>(header[keep]) & 0xC0) == 0x80)
+    while (keep < header.size() && keep > 0 &&
+           (static_cast<unsigned char>(header[keep]) & 0xC0) == 0x80)
         --keep; // not inside a UTF-8 sequence
     seen.header = withoutControlCharacters(header.substr(0, keep));
     if (keep < header.size())

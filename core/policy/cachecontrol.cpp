@@ -15,7 +15,10 @@ namespace {
 constexpr std::array<std::string_view, kCacheDirectiveCount> kNames = {
     "s-maxage", "proxy-revalidate", "must-revalidate", "no-cache", "no-store", "private"};
 
-bool isSpace(char c) { return c == ' ' || c == '\t'; }
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 bool equalsNoCase(std::string_view a, std::string_view b)
 {
@@ -24,7 +27,8 @@ bool equalsNoCase(std::string_view a, std::string_view b)
 
 bool allDigits(std::string_view text)
 {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 /// The names of the directives of `among` that `directives` holds, as
@@ -118,22 +122,23 @@ std::string cacheControlConflict(CacheDirectives directives, const NamespacePoli
     const std::string noStoring =
         namesOf(directives, {CacheDirective::NoStore, CacheDirective::Private}, count);
     if (count > 0)
-        clauses.push_back(noStoring + (count > 1 ? " forbid" : " forbids") +
-                          " a shared cache to store the answers, but this node keeps copies in its tiers");
+        clauses.push_back(
+            noStoring + (count > 1 ? " forbid" : " forbids") +
+            " a shared cache to store the answers, but this node keeps copies in its tiers");
 
     if ((directives & directiveBit(CacheDirective::NoCache)) && policy.ttl > 0)
         clauses.push_back("no-cache forbids reusing an answer without asking the origin, but this "
-                          "node serves copies for up to " + formatDuration(policy.ttl) +
-                          " (ttl) without asking");
+                          "node serves copies for up to " +
+                          formatDuration(policy.ttl) + " (ttl) without asking");
 
-    const std::string noStale =
-        namesOf(directives,
-                {CacheDirective::SMaxage, CacheDirective::ProxyRevalidate,
-                 CacheDirective::MustRevalidate, CacheDirective::NoCache},
-                count);
+    const std::string noStale = namesOf(directives,
+                                        {CacheDirective::SMaxage, CacheDirective::ProxyRevalidate,
+                                         CacheDirective::MustRevalidate, CacheDirective::NoCache},
+                                        count);
     std::vector<std::string> periods;
     if (policy.staleWhileRevalidate > 0)
-        periods.push_back(formatDuration(policy.staleWhileRevalidate) + " (stale_while_revalidate)");
+        periods.push_back(formatDuration(policy.staleWhileRevalidate) +
+                          " (stale_while_revalidate)");
     if (policy.staleIfError > 0)
         periods.push_back(formatDuration(policy.staleIfError) + " (stale_if_error)");
     if (count > 0 && (!periods.empty() || lastResort)) {
@@ -141,7 +146,8 @@ std::string cacheControlConflict(CacheDirectives directives, const NamespacePoli
         for (std::size_t i = 0; i < periods.size(); ++i)
             how += (i == 0 ? " for up to " : " or ") + periods[i];
         if (lastResort)
-            how += std::string(periods.empty() ? "" : ", and") + " from its client cache when the origin fails";
+            how += std::string(periods.empty() ? "" : ", and") +
+                   " from its client cache when the origin fails";
         clauses.push_back(noStale + (count > 1 ? " forbid" : " forbids") +
                           " a shared cache to serve stale copies, but this node serves them" + how);
     }

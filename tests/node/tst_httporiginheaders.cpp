@@ -52,7 +52,10 @@ void TestHttpOriginHeaders::initTestCase()
     QVERIFY(m_origin.start({QStringLiteral("--items"), QStringLiteral("1000")}));
 }
 
-void TestHttpOriginHeaders::cleanupTestCase() { m_origin.kill(); }
+void TestHttpOriginHeaders::cleanupTestCase()
+{
+    m_origin.kill();
+}
 
 void TestHttpOriginHeaders::cacheControlReachesTheObserver_data()
 {
@@ -61,14 +64,19 @@ void TestHttpOriginHeaders::cacheControlReachesTheObserver_data()
     QTest::addColumn<QByteArray>("joined");
     QTest::newRow("s-maxage") << QByteArray(R"({"Cache-Control":"s-maxage=60"})")
                               << QStringLiteral("s-maxage") << QByteArray("s-maxage=60");
-    QTest::newRow("two lines, joined") << QByteArray(R"({"Cache-Control":["max-age=60","s-maxage=60, stale-while-revalidate=30"]})")
-                                       << QStringLiteral("s-maxage")
-                                       << QByteArray("max-age=60, s-maxage=60, stale-while-revalidate=30");
-    QTest::newRow("name in lower case") << QByteArray(R"({"cache-control":"private, no-store"})")
-                                        << QStringLiteral("no-store,private") << QByteArray("private, no-store");
-    QTest::newRow("nothing binding") << QByteArray(R"({"Cache-Control":"public, max-age=60, stale-if-error=600"})")
-                                     << QString() << QByteArray();
-    QTest::newRow("no Cache-Control") << QByteArray(R"({"Expires":"0"})") << QString() << QByteArray();
+    QTest::newRow("two lines, joined")
+        << QByteArray(
+               R"({"Cache-Control":["max-age=60","s-maxage=60, stale-while-revalidate=30"]})")
+        << QStringLiteral("s-maxage")
+        << QByteArray("max-age=60, s-maxage=60, stale-while-revalidate=30");
+    QTest::newRow("name in lower case")
+        << QByteArray(R"({"cache-control":"private, no-store"})")
+        << QStringLiteral("no-store,private") << QByteArray("private, no-store");
+    QTest::newRow("nothing binding")
+        << QByteArray(R"({"Cache-Control":"public, max-age=60, stale-if-error=600"})") << QString()
+        << QByteArray();
+    QTest::newRow("no Cache-Control")
+        << QByteArray(R"({"Expires":"0"})") << QString() << QByteArray();
 }
 
 void TestHttpOriginHeaders::cacheControlReachesTheObserver()
@@ -76,11 +84,13 @@ void TestHttpOriginHeaders::cacheControlReachesTheObserver()
     QFETCH(QByteArray, headers);
     QFETCH(QString, directives);
     QFETCH(QByteArray, joined);
-    QVERIFY(control(m_origin, "/control/headers", headers.constData()).find("\"headers\"") != std::string::npos);
+    QVERIFY(control(m_origin, "/control/headers", headers.constData()).find("\"headers\"") !=
+            std::string::npos);
     std::vector<Observed> observed;
-    Rig rig(this, m_origin.url(), {}, [&observed](NamespaceId ns, CacheDirectives d, const std::string& h) {
-        observed.push_back({ns, d, h});
-    });
+    Rig rig(this, m_origin.url(), {},
+            [&observed](NamespaceId ns, CacheDirectives d, const std::string& h) {
+                observed.push_back({ns, d, h});
+            });
     // A new id each row: the edge cache would answer a repeated one.
     const std::optional<ReadResult> read = rig.read("item-" + std::to_string(m_nextId++));
     QVERIFY(read && read->status == 200);
@@ -97,10 +107,11 @@ void TestHttpOriginHeaders::cacheControlReachesTheObserver()
 
 void TestHttpOriginHeaders::onlyReadsAnswered200AreObserved()
 {
-    QVERIFY(control(m_origin, "/control/headers", R"({"Cache-Control":"no-store"})").find("\"headers\"") !=
-            std::string::npos);
+    QVERIFY(control(m_origin, "/control/headers", R"({"Cache-Control":"no-store"})")
+                .find("\"headers\"") != std::string::npos);
     int calls = 0;
-    Rig rig(this, m_origin.url(), {}, [&calls](NamespaceId, CacheDirectives, const std::string&) { ++calls; });
+    Rig rig(this, m_origin.url(), {},
+            [&calls](NamespaceId, CacheDirectives, const std::string&) { ++calls; });
     const std::optional<ReadResult> missing = rig.read("unknown-id");
     QVERIFY(missing);
     QCOMPARE(missing->status, 404);

@@ -35,9 +35,15 @@ const QString kProductWarning = QStringLiteral(
     "(%1, latest %2); s-maxage forbids a shared cache to serve stale copies, but this node serves "
     "them for up to 30s (stale_while_revalidate) or 5m (stale_if_error)");
 
-NamespaceId product(ServiceFixture& f) { return *f.keys.findNamespace("product"); }
+NamespaceId product(ServiceFixture& f)
+{
+    return *f.keys.findNamespace("product");
+}
 
-QJsonObject health(ServiceFixture& f) { return json(f.call("GET", "/v1/admin/health")); }
+QJsonObject health(ServiceFixture& f)
+{
+    return json(f.call("GET", "/v1/admin/health"));
+}
 
 QStringList warnings(const QJsonObject& health)
 {
@@ -91,11 +97,14 @@ void TestNodeCacheControl::healthWarnsWhileHealthy()
     const QJsonObject seen = doc.value(QStringLiteral("origin_cache_control")).toObject();
     QCOMPARE(seen.keys(), QStringList{QStringLiteral("product")});
     const QJsonObject one = seen.value(QStringLiteral("product")).toObject();
-    QCOMPARE(one.value(QStringLiteral("directives")).toArray(), QJsonArray{QStringLiteral("s-maxage")});
+    QCOMPARE(one.value(QStringLiteral("directives")).toArray(),
+             QJsonArray{QStringLiteral("s-maxage")});
     QCOMPARE(one.value(QStringLiteral("answers")).toInt(), 3);
     QCOMPARE(one.value(QStringLiteral("last_seen_seconds_ago")).toDouble(), 4.0);
-    QCOMPARE(one.value(QStringLiteral("header")).toString(), QStringLiteral("max-age=60, s-maxage=60"));
-    QCOMPARE(warnings(doc), QStringList{kProductWarning.arg(QStringLiteral("3 answers"), QStringLiteral("4 s ago"))});
+    QCOMPARE(one.value(QStringLiteral("header")).toString(),
+             QStringLiteral("max-age=60, s-maxage=60"));
+    QCOMPARE(warnings(doc), QStringList{kProductWarning.arg(QStringLiteral("3 answers"),
+                                                            QStringLiteral("4 s ago"))});
 }
 
 void TestNodeCacheControl::metricsCountEveryAnswer()
@@ -110,11 +119,15 @@ void TestNodeCacheControl::metricsCountEveryAnswer()
     QCOMPARE(metricsLine(f, R"(namespace="product",directive="must-revalidate")"), QByteArray("1"));
     QCOMPARE(metricsLine(f, R"(namespace="product",directive="no-store")"), QByteArray());
     // Health names every directive of the sighting, and the latest header.
-    const QJsonObject one = health(f).value(QStringLiteral("origin_cache_control")).toObject()
-                                .value(QStringLiteral("product")).toObject();
+    const QJsonObject one = health(f)
+                                .value(QStringLiteral("origin_cache_control"))
+                                .toObject()
+                                .value(QStringLiteral("product"))
+                                .toObject();
     QCOMPARE(one.value(QStringLiteral("directives")).toArray(),
              (QJsonArray{QStringLiteral("s-maxage"), QStringLiteral("must-revalidate")}));
-    QCOMPARE(one.value(QStringLiteral("header")).toString(), QStringLiteral("s-maxage=1, must-revalidate"));
+    QCOMPARE(one.value(QStringLiteral("header")).toString(),
+             QStringLiteral("s-maxage=1, must-revalidate"));
 }
 
 void TestNodeCacheControl::policyPutWarnsOnlyWhenItConflicts()
@@ -133,8 +146,10 @@ void TestNodeCacheControl::policyPutWarnsOnlyWhenItConflicts()
     // Back to serving stale copies: the answer says what the origin forbids.
     const HttpResponse loud = putPolicy(f, kPolicy);
     QCOMPARE(loud.status, 200);
-    QCOMPARE(headerValues(loud, "X-Fallback-Warning"),
-             QList<QByteArray>{kProductWarning.arg(QStringLiteral("1 answer"), QStringLiteral("just now")).toUtf8()});
+    QCOMPARE(
+        headerValues(loud, "X-Fallback-Warning"),
+        QList<QByteArray>{
+            kProductWarning.arg(QStringLiteral("1 answer"), QStringLiteral("just now")).toUtf8()});
     // The body stays the policy: warnings in headers only.
     QVERIFY(!json(loud).contains(QStringLiteral("warnings")));
     QCOMPARE(warnings(health(f)).size(), 1);
@@ -146,11 +161,12 @@ void TestNodeCacheControl::clientCacheServesStaleToo()
     QCOMPARE(putPolicy(f, kNoStalePolicy).status, 200);
     f.service->noteOriginCacheControl(product(f), directiveBit(CacheDirective::ProxyRevalidate),
                                       "proxy-revalidate");
-    QCOMPARE(warnings(health(f)),
-             QStringList{QStringLiteral(
-                 "namespace 'product': the origin's answers carry 'Cache-Control: proxy-revalidate' "
-                 "(1 answer, latest just now); proxy-revalidate forbids a shared cache to serve stale "
-                 "copies, but this node serves them from its client cache when the origin fails")});
+    QCOMPARE(
+        warnings(health(f)),
+        QStringList{QStringLiteral(
+            "namespace 'product': the origin's answers carry 'Cache-Control: proxy-revalidate' "
+            "(1 answer, latest just now); proxy-revalidate forbids a shared cache to serve stale "
+            "copies, but this node serves them from its client cache when the origin fails")});
 }
 
 void TestNodeCacheControl::forgottenTenMinutesAfterTheLastAnswer()
@@ -183,21 +199,24 @@ void TestNodeCacheControl::loggedOncePerSighting()
     }});
     const NamespaceId ns = product(f);
     for (int i = 0; i < 5; ++i)
-        f.service->noteOriginCacheControl(ns, directiveBit(CacheDirective::SMaxage), "max-age=60, s-maxage=60");
+        f.service->noteOriginCacheControl(ns, directiveBit(CacheDirective::SMaxage),
+                                          "max-age=60, s-maxage=60");
     QCOMPARE(lines.size(), 1);
-    QCOMPARE(lines.at(0),
-             QStringLiteral("warning: origin: answers for namespace 'product' carry 'Cache-Control: "
-                            "max-age=60, s-maxage=60'; s-maxage forbids a shared cache to serve stale "
-                            "copies, but this node serves them for up to 30s (stale_while_revalidate) "
-                            "or 5m (stale_if_error)"));
+    QCOMPARE(
+        lines.at(0),
+        QStringLiteral("warning: origin: answers for namespace 'product' carry 'Cache-Control: "
+                       "max-age=60, s-maxage=60'; s-maxage forbids a shared cache to serve stale "
+                       "copies, but this node serves them for up to 30s (stale_while_revalidate) "
+                       "or 5m (stale_if_error)"));
     // Seen again after it was forgotten: said again. Under a policy that
     // serves nothing stale it is news, not a warning.
     QCOMPARE(putPolicy(f, kNoStalePolicy).status, 200);
     f.clock.time += OriginCacheControl::kRemember + kMicrosPerSecond;
     f.service->noteOriginCacheControl(ns, directiveBit(CacheDirective::SMaxage), "s-maxage=5");
     QCOMPARE(lines.size(), 2);
-    QCOMPARE(lines.at(1), QStringLiteral("origin: answers for namespace 'product' carry 'Cache-Control: "
-                                         "s-maxage=5'; this node's policy does what it allows"));
+    QCOMPARE(lines.at(1),
+             QStringLiteral("origin: answers for namespace 'product' carry 'Cache-Control: "
+                            "s-maxage=5'; this node's policy does what it allows"));
 }
 
 void TestNodeCacheControl::headerIsCleanedAndCapped()
@@ -206,9 +225,13 @@ void TestNodeCacheControl::headerIsCleanedAndCapped()
     const std::string tail(300, 'x');
     f.service->noteOriginCacheControl(product(f), directiveBit(CacheDirective::Private),
                                       "private\x1b[2J, " + tail);
-    const QString shown = health(f).value(QStringLiteral("origin_cache_control")).toObject()
-                              .value(QStringLiteral("product")).toObject()
-                              .value(QStringLiteral("header")).toString();
+    const QString shown = health(f)
+                              .value(QStringLiteral("origin_cache_control"))
+                              .toObject()
+                              .value(QStringLiteral("product"))
+                              .toObject()
+                              .value(QStringLiteral("header"))
+                              .toString();
     QCOMPARE(shown.size(), int(OriginCacheControl::kMaxHeader) + 3);
     QVERIFY(shown.startsWith(QStringLiteral("private [2J, xxx")));
     QVERIFY(shown.endsWith(QStringLiteral("x...")));
@@ -220,12 +243,18 @@ void TestNodeCacheControl::headerIsCleanedAndCapped()
 
     // A cut never splits a UTF-8 sequence: "é" (2 bytes) straddling the cap.
     ServiceFixture g;
-    const std::string utf8 = std::string(OriginCacheControl::kMaxHeader - 1, 'a') + "\xc3\xa9" + "bc";
+    const std::string utf8 =
+        std::string(OriginCacheControl::kMaxHeader - 1, 'a') + "\xc3\xa9" + "bc";
     g.service->noteOriginCacheControl(product(g), directiveBit(CacheDirective::NoStore), utf8);
-    const QString cut = health(g).value(QStringLiteral("origin_cache_control")).toObject()
-                            .value(QStringLiteral("product")).toObject()
-                            .value(QStringLiteral("header")).toString();
-    QCOMPARE(cut, QString(int(OriginCacheControl::kMaxHeader) - 1, QLatin1Char('a')) + QStringLiteral("..."));
+    const QString cut = health(g)
+                            .value(QStringLiteral("origin_cache_control"))
+                            .toObject()
+                            .value(QStringLiteral("product"))
+                            .toObject()
+                            .value(QStringLiteral("header"))
+                            .toString();
+    QCOMPARE(cut, QString(int(OriginCacheControl::kMaxHeader) - 1, QLatin1Char('a')) +
+                      QStringLiteral("..."));
 }
 
 void TestNodeCacheControl::nothingSeenNothingSaid()

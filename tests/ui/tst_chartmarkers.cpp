@@ -93,11 +93,13 @@ void TestChartMarkers::overlayClipsToTheRange()
     QWidget parent;
     MarkerOverlay overlay(&parent);
     overlay.setPlot(QRectF(0, 0, 100, 50), -60, 0);
-    overlay.setMarkers({moment(-70, "before"), moment(-30, "inside"), span(-90, -50, "ending inside"),
-                        span(-10, 20, "starting inside"), span(-100, -61, "over"), moment(5, "after")});
+    overlay.setMarkers({moment(-70, "before"), moment(-30, "inside"),
+                        span(-90, -50, "ending inside"), span(-10, 20, "starting inside"),
+                        span(-100, -61, "over"), moment(5, "after")});
     const QList<ChartMarker> visible = overlay.visibleMarkers();
-    QCOMPARE(labels(visible), (QStringList{QStringLiteral("inside"), QStringLiteral("ending inside"),
-                                           QStringLiteral("starting inside")}));
+    QCOMPARE(labels(visible),
+             (QStringList{QStringLiteral("inside"), QStringLiteral("ending inside"),
+                          QStringLiteral("starting inside")}));
     QCOMPARE(visible[1].x, -60.0); // clipped to the range
     QCOMPARE(visible[1].until, -50.0);
     QCOMPARE(visible[2].until, 0.0);
@@ -149,18 +151,21 @@ void TestChartMarkers::pageMarksActivityOnItsAxis()
     page.setWindowSeconds(60);
     workspace.push(seconds(0, 100)); // edge: second 99, x = second - 99
     workspace.answerActivity(done("purge", "product", "purged 12 entries", 90 * kMicrosPerSecond));
-    workspace.answerActivity(done("fault", "origin", "scenario event at 1m10s (virtual): down for 20s",
+    workspace.answerActivity(done("fault", "origin",
+                                  "scenario event at 1m10s (virtual): down for 20s",
                                   70 * kMicrosPerSecond, 90 * kMicrosPerSecond));
     workspace.answerActivity(done("bump", "config", "version 3 → 4", 95 * kMicrosPerSecond));
-    workspace.answerActivity(done("policy", "policy", "applied: 1 namespace(s) changed", 96 * kMicrosPerSecond));
+    workspace.answerActivity(
+        done("policy", "policy", "applied: 1 namespace(s) changed", 96 * kMicrosPerSecond));
     // Neither a failed action nor one off the clock is marked.
     workspace.answerActivity(done("purge", "pricing", "refused", 97 * kMicrosPerSecond, -1, false));
     workspace.answerActivity(done("purge", "session", "purged 1 entry", -1));
     page.refreshNow();
 
     const QList<ChartMarker> markers = page.markers(QStringLiteral("requests"));
-    QCOMPARE(labels(markers), (QStringList{QStringLiteral("purge product"), QStringLiteral("origin down for 20s"),
-                                           QStringLiteral("bump config"), QStringLiteral("policy applied")}));
+    QCOMPARE(labels(markers),
+             (QStringList{QStringLiteral("purge product"), QStringLiteral("origin down for 20s"),
+                          QStringLiteral("bump config"), QStringLiteral("policy applied")}));
     QCOMPARE(markers[0].x, -9.0);
     QCOMPARE(markers[1].x, -29.0);
     QCOMPARE(markers[1].until, -9.0);
@@ -200,7 +205,8 @@ void TestChartMarkers::demoMarksItsOutageAndPurge()
     QTRY_VERIFY(!page.isShowingEmptyState());
     QTRY_COMPARE(page.markers(QStringLiteral("requests")).size(), 2);
     const QList<ChartMarker> markers = page.markers(QStringLiteral("requests"));
-    QCOMPARE(labels(markers), (QStringList{QStringLiteral("origin down for 90s"), QStringLiteral("purge product")}));
+    QCOMPARE(labels(markers),
+             (QStringList{QStringLiteral("origin down for 90s"), QStringLiteral("purge product")}));
     // On the virtual clock: the outage from 120 s to 210 s, the purge at 300 s.
     QCOMPARE(markers[0].until - markers[0].x, 90.0);
     QCOMPARE(markers[1].x - markers[0].x, 180.0);

@@ -9,7 +9,7 @@
 namespace fallback::ui {
 
 namespace {
-constexpr int kLabelRows = 3;  ///< overlapping labels go down, at most this many rows
+constexpr int kLabelRows = 3; ///< overlapping labels go down, at most this many rows
 constexpr int kLabelPadding = 3;
 } // namespace
 
@@ -101,8 +101,8 @@ void MarkerOverlay::paintEvent(QPaintEvent*)
         while (row + 1 < kLabelRows && rowEnds[std::size_t(row)] > start)
             ++row;
         rowEnds[std::size_t(row)] = start + width + 2;
-        const QRectF box(start + (start < left ? 0 : 1), m_plot.top() + 1 + row * (metrics.height() + 2), width,
-                         metrics.height());
+        const QRectF box(start + (start < left ? 0 : 1),
+                         m_plot.top() + 1 + row * (metrics.height() + 2), width, metrics.height());
         QColor background = palette().color(QPalette::Base);
         background.setAlpha(215);
         painter.fillRect(box, background);

@@ -14,7 +14,7 @@ namespace fallback::ui {
 /// A moment (a purge, a bump) or a span (an origin outage) on a time
 /// chart's x axis, like an annotation in a dashboard.
 struct ChartMarker {
-    double x = 0;                                        ///< in x units
+    double x = 0;                                            ///< in x units
     double until = std::numeric_limits<double>::quiet_NaN(); ///< a span's end; NaN: a moment
     QString label;
     QColor color;

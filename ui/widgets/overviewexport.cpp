@@ -84,18 +84,18 @@ bool OverviewPage::exportCsv(const QString& path) const
 
 void OverviewPage::exportPngInteractive()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Overview as PNG"),
-                                                      QStringLiteral("overview.png"),
-                                                      tr("PNG images (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Overview as PNG"),
+                                     QStringLiteral("overview.png"), tr("PNG images (*.png)"));
     if (!path.isEmpty() && !exportPng(path))
         QMessageBox::warning(this, tr("Export PNG"), tr("Could not write %1.").arg(path));
 }
 
 void OverviewPage::exportCsvInteractive()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Overview as CSV"),
-                                                      QStringLiteral("overview.csv"),
-                                                      tr("CSV files (*.csv)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Overview as CSV"),
+                                     QStringLiteral("overview.csv"), tr("CSV files (*.csv)"));
     if (!path.isEmpty() && !exportCsv(path))
         QMessageBox::warning(this, tr("Export CSV"), tr("Could not write %1.").arg(path));
 }

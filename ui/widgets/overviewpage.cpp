@@ -47,8 +47,10 @@ const std::vector<ChartLine>& chartLines()
         out.push_back({kRequests, QStringLiteral("failed"), Metric::servedBy(ServedBy::Failed)});
         out.push_back({kRequests, staleSeries(), Metric::staleServed()});
         for (TierId tier : kAllTiers) {
-            out.push_back({kLatency, tierText(tier) + QStringLiteral(" p50"), Metric::tierP50(tier)});
-            out.push_back({kLatency, tierText(tier) + QStringLiteral(" p99"), Metric::tierP99(tier)});
+            out.push_back(
+                {kLatency, tierText(tier) + QStringLiteral(" p50"), Metric::tierP50(tier)});
+            out.push_back(
+                {kLatency, tierText(tier) + QStringLiteral(" p99"), Metric::tierP99(tier)});
         }
         out.push_back({kOrigin, QStringLiteral("origin fetches"), Metric::originFetches()});
         out.push_back({kOrigin, QStringLiteral("coalesced"), Metric::coalesced()});
@@ -235,8 +237,8 @@ void OverviewPage::setWorkspace(Workspace* workspace)
     if (workspace) {
         m_connection = connect(workspace, &Workspace::snapshotUpdated, this,
                                &OverviewPage::onSnapshot);
-        m_activityConnection = connect(workspace, &Workspace::activity, this,
-                                       &OverviewPage::onActivity);
+        m_activityConnection =
+            connect(workspace, &Workspace::activity, this, &OverviewPage::onActivity);
         if (SnapshotPtr current = workspace->snapshot())
             onSnapshot(current);
     }
@@ -268,9 +270,11 @@ void OverviewPage::onActivity(const ActivityRecord& record)
     mark.until = record.until;
     const bool dark = isDarkPalette(palette());
     if (record.action == QLatin1String("fault")) {
-        mark.label = record.target + QLatin1Char(' ') + record.result.section(QStringLiteral(": "), -1);
+        mark.label =
+            record.target + QLatin1Char(' ') + record.result.section(QStringLiteral(": "), -1);
         mark.color = record.result.contains(QLatin1String("down")) ? failedColor(dark)
-                     : record.result.endsWith(QLatin1String("healthy")) || record.result.endsWith(QLatin1String(": up"))
+                     : record.result.endsWith(QLatin1String("healthy")) ||
+                             record.result.endsWith(QLatin1String(": up"))
                          ? healthyColor(dark)
                          : faultColor(dark);
     } else if (record.action == QLatin1String("purge") || record.action == QLatin1String("bump")) {

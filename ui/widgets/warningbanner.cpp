@@ -13,9 +13,10 @@ namespace fallback::ui {
 WarningBanner::WarningBanner(QWidget* parent) : QScrollArea(parent), m_label(new QLabel)
 {
     setObjectName(QStringLiteral("warningBanner"));
-    setStyleSheet(Banner::styleSheet(Banner::Tone::Warn, QStringLiteral("QScrollArea#warningBanner"))
-                  + QStringLiteral(" QScrollArea#warningBanner { padding: 0; }"
-                                   " QLabel#warningText { background: transparent; padding: 5px 8px; }"));
+    setStyleSheet(
+        Banner::styleSheet(Banner::Tone::Warn, QStringLiteral("QScrollArea#warningBanner")) +
+        QStringLiteral(" QScrollArea#warningBanner { padding: 0; }"
+                       " QLabel#warningText { background: transparent; padding: 5px 8px; }"));
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setWidgetResizable(true);
     viewport()->setAutoFillBackground(false); // the banner's tint shows through
@@ -67,7 +68,8 @@ int WarningBanner::heightForWidth(int width) const
 {
     const int frame = 2 * frameWidth();
     const int text = m_label->heightForWidth(std::max(1, width - frame));
-    const int most = kMaxLines * fontMetrics().lineSpacing() + frame + 10; // 10: the label's padding
+    const int most =
+        kMaxLines * fontMetrics().lineSpacing() + frame + 10; // 10: the label's padding
     return std::min(text + frame, most);
 }
 
@@ -80,7 +82,8 @@ QSize WarningBanner::sizeHint() const
 QSize WarningBanner::minimumSizeHint() const
 {
     // Room for the title and a line or two: the rest scrolls.
-    return {100, std::min(heightForWidth(std::max(width(), 200)), 3 * fontMetrics().lineSpacing() + 12)};
+    return {100,
+            std::min(heightForWidth(std::max(width(), 200)), 3 * fontMetrics().lineSpacing() + 12)};
 }
 
 } // namespace fallback::ui

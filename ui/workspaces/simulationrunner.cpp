@@ -15,7 +15,10 @@ constexpr int kPublishMs = 100;       ///< at most ten snapshots a second
 constexpr int kMaxSliceMs = 30;       ///< longest stretch without serving commands
 constexpr Micros kMaxSpeedChunk = 50 * kMicrosPerMilli;
 
-QString fromStd(const std::string& text) { return QString::fromStdString(text); }
+QString fromStd(const std::string& text)
+{
+    return QString::fromStdString(text);
+}
 } // namespace
 
 SimulationRunner::SimulationRunner(const Scenario& scenario) : m_scenario(scenario)
@@ -164,8 +167,7 @@ void SimulationRunner::setFaults(TierId tier, const FaultState& faults)
         if (faults.flakyRate > 0)
             parts << QStringLiteral("flaky %1%").arg(faults.flakyRate * 100.0);
         done(QStringLiteral("fault"), fromStd(std::string(tierName(tier))),
-                          parts.isEmpty() ? QStringLiteral("healthy") : parts.join(QStringLiteral(", ")),
-                          true);
+             parts.isEmpty() ? QStringLiteral("healthy") : parts.join(QStringLiteral(", ")), true);
         publish();
     }
 }
@@ -395,17 +397,17 @@ void SimulationRunner::invalidate(const Invalidation& invalidation)
         if (after)
             m_scenario.policy = engine.policy();
         done(action, invalidation.target(),
-                          after ? QStringLiteral("version %1 → %2").arg(before).arg(*after)
-                                : fromStd(after.error().message),
-                          after.ok());
+             after ? QStringLiteral("version %1 → %2").arg(before).arg(*after)
+                   : fromStd(after.error().message),
+             after.ok());
     } else {
         const PurgeReport report = engine.purge(scope);
         done(action, invalidation.target(),
-                          QStringLiteral("purged %1 (edge cache %2, edge KV %3)")
-                              .arg(QString::fromStdString(countOf(report.total(), "entry", "entries")))
-                              .arg(report.perTier[0])
-                              .arg(report.perTier[1]),
-                          true);
+             QStringLiteral("purged %1 (edge cache %2, edge KV %3)")
+                 .arg(QString::fromStdString(countOf(report.total(), "entry", "entries")))
+                 .arg(report.perTier[0])
+                 .arg(report.perTier[1]),
+             true);
     }
     publish();
 }
