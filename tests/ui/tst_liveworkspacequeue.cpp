@@ -39,6 +39,7 @@ public:
     ScriptedNode() : m_server([this](const Seen& seen, int) { return answer(seen); }) {}
 
     std::deque<QByteArray> script;
+    bool silent = false; ///< never answer invalidations
 
     std::string url() const { return m_server.url(); }
     /// `purge {"namespace":"product"}`, `bump product`, in the order received.
@@ -69,6 +70,8 @@ private:
         const bool purge = seen.path == "/v1/admin/purge";
         if (!purge && !seen.path.endsWith("/bump"))
             return ScriptedServer::answer(404, R"({"error":"no such route"})");
+        if (silent)
+            return std::nullopt;
         if (!script.empty()) {
             QByteArray next = script.front();
             script.pop_front();
@@ -357,6 +360,34 @@ private slots:
         QCOMPARE(records.list.size(), 4);
         QCOMPARE(records.list.last().action, QStringLiteral("bump"));
         QCOMPARE(records.list.last().result, QStringLiteral("not sent: the workspace was closed"));
+    }
+
+    void oneOnTheWireIsNotCancelled()
+    {
+        ScriptedNode node;
+        node.silent = true;
+        Records records; // outlives the workspace, which may record as it goes
+        LiveWorkspace workspace(profile(node), m_client);
+        workspace.setToken("token");
+        follow(workspace, records);
+        workspace.invalidate(purgeNamespace("product"));
+        workspace.invalidate(bump("product"));
+        QCOMPARE(workspace.queuedInvalidations(), 1); // the bump, behind the purge
+        QTRY_COMPARE_WITH_TIMEOUT(node.invalidations().size(), 1, kTimeout);
+
+        // Cancel drops the bump only: the purge is past stopping.
+        workspace.cancelQueued();
+        QCOMPARE(records.results(), QStringList{QStringLiteral("cancelled before it was sent")});
+        QCOMPARE(records.list[0].action, QStringLiteral("bump"));
+        QCOMPARE(workspace.queuedInvalidations(), 0);
+
+        // A new connection forgets the call: nobody knows whether it was done.
+        workspace.setToken("another token");
+        QCOMPARE(records.list.size(), 2);
+        QCOMPARE(records.list[1].action, QStringLiteral("purge"));
+        QCOMPARE(records.list[1].result,
+                 QStringLiteral("no answer: the connection to staging changed while it was being "
+                                "sent; it may or may not have been done"));
     }
 
     void statusBarShowsTheQueue()
