@@ -34,12 +34,31 @@ LiveStatusBar::LiveStatusBar(QWidget* parent) : QWidget(parent)
             m_workspace->pollNow();
     });
 
+    m_queueLabel = new QLabel(this);
+    m_queueLabel->setObjectName(QStringLiteral("queueLabel"));
+    m_queueLabel->setTextFormat(Qt::PlainText);
+    m_queueLabel->setToolTip(tr("The deployment answered 429 (rate-limited): purges and bumps are "
+                                "sent again, in order, once it allows."));
+    m_queueLabel->hide();
+    m_cancelQueuedButton = new QToolButton(this);
+    m_cancelQueuedButton->setObjectName(QStringLiteral("cancelQueuedButton"));
+    m_cancelQueuedButton->setText(tr("Cancel"));
+    m_cancelQueuedButton->setToolTip(tr("Drop the queued invalidations: they are not sent "
+                                        "(each is noted in Activity)."));
+    m_cancelQueuedButton->hide();
+    connect(m_cancelQueuedButton, &QToolButton::clicked, this, [this] {
+        if (m_workspace)
+            m_workspace->cancelQueued();
+    });
+
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(6);
     layout->addWidget(m_label);
     layout->addWidget(m_pollingButton);
     layout->addWidget(m_pollNowButton);
+    layout->addWidget(m_queueLabel);
+    layout->addWidget(m_cancelQueuedButton);
 
     m_tick.setSingleShot(true);
     connect(&m_tick, &QTimer::timeout, this, &LiveStatusBar::refresh);
@@ -54,6 +73,7 @@ void LiveStatusBar::setWorkspace(LiveWorkspace* workspace)
         connect(workspace, &LiveWorkspace::polled, this, &LiveStatusBar::refresh);
         connect(workspace, &Workspace::stateChanged, this, &LiveStatusBar::refresh);
         connect(workspace, &LiveWorkspace::pollingPausedChanged, this, &LiveStatusBar::refresh);
+        connect(workspace, &LiveWorkspace::queuedInvalidationsChanged, this, &LiveStatusBar::refresh);
     }
     refresh();
 }
@@ -70,6 +90,22 @@ QString LiveStatusBar::text() const
     return m_label->text();
 }
 
+QString LiveStatusBar::queueText() const
+{
+    return m_queueLabel->isHidden() ? QString() : m_queueLabel->text();
+}
+
+QString LiveStatusBar::queueText(int queued, qint64 nextInMs)
+{
+    if (queued <= 0)
+        return {};
+    const QString count = queued == 1 ? tr("1 invalidation queued")
+                                      : tr("%1 invalidations queued").arg(queued);
+    if (nextInMs < 0)
+        return tr("%1 behind one being sent").arg(count);
+    return tr("%1 (rate limit), next in %2 s").arg(count).arg((nextInMs + 999) / 1000);
+}
+
 void LiveStatusBar::refresh()
 {
     m_tick.stop();
@@ -77,6 +113,8 @@ void LiveStatusBar::refresh()
         return; // showEvent() refreshes: fifty hidden bars need not follow their polls
     if (!m_workspace) {
         m_label->clear();
+        m_queueLabel->hide();
+        m_cancelQueuedButton->hide();
         return;
     }
     const LiveWorkspace& live = *m_workspace;
@@ -105,6 +143,10 @@ void LiveStatusBar::refresh()
         m_pollingButton->setChecked(live.isPollingPaused());
     }
     m_pollingButton->setText(live.isPollingPaused() ? tr("Resume polling") : tr("Pause polling"));
+    const int queued = live.queuedInvalidations();
+    m_queueLabel->setText(queueText(queued, live.nextQueuedSendInMs()));
+    m_queueLabel->setVisible(queued > 0);
+    m_cancelQueuedButton->setVisible(queued > 0);
     if (isVisible())
         m_tick.start(1000);
 }

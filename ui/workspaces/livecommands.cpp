@@ -207,19 +207,15 @@ void LiveWorkspace::preview(const Invalidation& invalidation)
         });
 }
 
-void LiveWorkspace::invalidate(const Invalidation& invalidation)
+std::uint64_t LiveWorkspace::sendInvalidation(const Invalidation& invalidation)
 {
-    const bool bump = invalidation.kind == Invalidation::Kind::Bump;
-    const QString action = bump ? QStringLiteral("bump") : QStringLiteral("purge");
-    if (isReadOnly())
-        return emit activity(record(action, invalidation.target(), readOnlyMessage(), false));
     auto done = [this, invalidation](const AdminAnswer& answer, QString result) {
         onInvalidated(answer, invalidation, result);
     };
-    if (bump) {
+    if (invalidation.kind == Invalidation::Kind::Bump) {
         const NamespacePolicy* ns = appliedPolicy().find(invalidation.ns.toStdString());
         const std::int64_t before = ns ? std::int64_t(ns->version) : -1;
-        send(
+        return send(
             [&](live::ResponseHandler handler) {
                 return m_client->bump(endpoint(false), invalidation.ns.toStdString(),
                                       std::move(handler));
@@ -232,7 +228,6 @@ void LiveWorkspace::invalidate(const Invalidation& invalidation)
                                    : QStringLiteral("version %1").arg(after);
             },
             done);
-        return;
     }
     live::PurgeRequest request;
     switch (invalidation.kind) {
@@ -242,7 +237,7 @@ void LiveWorkspace::invalidate(const Invalidation& invalidation)
     case Invalidation::Kind::PurgeAll: request.all = true; break;
     default: request.ns = invalidation.ns.toStdString(); break;
     }
-    send(
+    return send(
         [&](live::ResponseHandler handler) {
             return m_client->purge(endpoint(false), request, std::move(handler));
         },
@@ -252,25 +247,35 @@ void LiveWorkspace::invalidate(const Invalidation& invalidation)
 void LiveWorkspace::onInvalidated(const AdminAnswer& answer, const Invalidation& invalidation,
                                   const QString& result)
 {
+    m_invalidationCall = 0;
+    // A 429 keeps it first in line (or fails it, when waiting is pointless).
+    if (answer.status == 429 && requeueRateLimited(answer))
+        return;
     const bool bump = invalidation.kind == Invalidation::Kind::Bump;
     const QString action = bump ? QStringLiteral("bump") : QStringLiteral("purge");
+    int rateLimited = 0;
+    if (!m_invalidations.empty()) {
+        rateLimited = m_invalidations.front().rateLimited;
+        m_invalidations.pop_front();
+    }
+    // The usual words, marked when the node had refused it before.
+    QString again;
+    if (rateLimited > 0)
+        again = rateLimited == 1 ? tr(" — sent again after the rate limit (refused once)")
+                                 : tr(" — sent again after the rate limit (refused %1 times)")
+                                       .arg(rateLimited);
     if (answer.ok()) {
         const QString done = result.isEmpty() ? tr("done (HTTP %1)").arg(answer.status) : result;
-        emit activity(record(action, invalidation.target(), withWarnings(done, answer), true));
+        emit activity(record(action, invalidation.target(), withWarnings(done, answer) + again, true));
         pollNow(); // show its effect without waiting for the next round
         if (bump)
             fetchPolicy();
-        return;
+    } else if (answer.status != 429) { // a 429 not queued again has its record
+        const QString message = failure(answer, bump ? tr("The bump") : tr("The purge"));
+        emit activity(record(action, invalidation.target(), message + again, false));
     }
-    QString message;
-    if (answer.status == 429)
-        message = answer.retryAfter >= 0
-                      ? tr("rate-limited by the deployment: retry after %1 s")
-                            .arg(answer.retryAfter / kMicrosPerSecond)
-                      : tr("rate-limited by the deployment: retry later");
-    else
-        message = failure(answer, bump ? tr("The bump") : tr("The purge"));
-    emit activity(record(action, invalidation.target(), message, false));
+    sendNextInvalidation();
+    reportQueue();
 }
 
 void LiveWorkspace::lookupKey(const QString& ns, const QString& id)

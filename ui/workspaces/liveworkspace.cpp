@@ -44,11 +44,26 @@ LiveWorkspace::LiveWorkspace(const DeploymentProfile& profile,
     m_bridge->target = this;
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &LiveWorkspace::poll);
+    m_rateLimitTimer.setSingleShot(true);
+    m_rateLimitTimer.setTimerType(Qt::PreciseTimer); // a coarse one may be 5 % late: 3 s of 60
+    connect(&m_rateLimitTimer, &QTimer::timeout, this, [this] {
+        sendNextInvalidation();
+        reportQueue();
+    });
+    // Locked again (or turned production): what waits is not sent. One on
+    // the wire is past stopping; its answer is recorded as usual.
+    connect(this, &Workspace::unlockedChanged, this, [this] {
+        if (isReadOnly())
+            dropInvalidations(tr("not sent: %1 is read-only now").arg(name()), {});
+    });
     setState(State::Connecting);
 }
 
 LiveWorkspace::~LiveWorkspace()
 {
+    dropInvalidations(tr("not sent: the workspace was closed"),
+                      tr("no answer: the workspace was closed while it was being sent; it may or "
+                         "may not have been done"));
     m_bridge->detach();
     for (std::uint64_t id : m_calls)
         m_client->cancel(id);
@@ -77,6 +92,10 @@ live::Endpoint LiveWorkspace::endpoint(bool poll) const
 
 void LiveWorkspace::dropCalls()
 {
+    dropInvalidations(tr("not sent: the connection to %1 changed").arg(name()),
+                      tr("no answer: the connection to %1 changed while it was being sent; it "
+                         "may or may not have been done")
+                          .arg(name()));
     ++m_generation;
     for (std::uint64_t id : m_calls)
         m_client->cancel(id);

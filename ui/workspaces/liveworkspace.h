@@ -5,6 +5,7 @@
 #include "workspaces/workspace.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QTimer>
 
@@ -56,6 +57,17 @@ struct AdminAnswer;
 ///
 /// A production deployment is read-only until unlocked for the session:
 /// applyPolicy() and invalidate() then refuse, and say so.
+///
+/// Invalidations go out one at a time, in the order asked (a purge asked
+/// before a bump of the same namespace reaches the node before it). One the
+/// node answers 429 (rate-limited, SPEC §8) stays first in line and is sent
+/// again after its Retry-After (without one: kRateLimitBackoff, doubled per
+/// 429, at most kMaxRateLimitBackoff); those asked meanwhile wait behind it,
+/// unsent. It fails for good after kMaxInvalidationSends sends, or at once
+/// when the node asks to wait longer than kMaxRateLimitWait; the next in line
+/// is then sent. Each 429 and each final answer is an activity() record.
+/// A new token or URL, the workspace turning read-only, and destruction drop
+/// the line, with a record per dropped invalidation.
 ///
 /// GUI thread only. The token is held in memory only and sent only in the
 /// Authorization header. Destroying the workspace cancels its calls; an
@@ -116,7 +128,31 @@ public:
     void listKeys(const QString& ns, const QString& prefix, int limit) override;
     void reloadPolicy() override;
 
+    /// Most sends of one invalidation the node answers 429 to; then it fails.
+    static constexpr int kMaxInvalidationSends = 5;
+    /// A Retry-After longer than this is not waited for: the invalidation fails.
+    static constexpr Micros kMaxRateLimitWait = 10 * 60 * kMicrosPerSecond;
+    /// The first wait after a 429 without Retry-After, doubled per 429.
+    static constexpr Micros kRateLimitBackoff = 5 * kMicrosPerSecond;
+    static constexpr Micros kMaxRateLimitBackoff = 60 * kMicrosPerSecond;
+
+    /// Invalidations asked and not on the wire: waiting for a rate limit to
+    /// pass, or behind one that is. 0 when none waits.
+    int queuedInvalidations() const;
+    /// Milliseconds until the first in line is sent again after a 429; -1
+    /// when it is not waiting for a rate limit (none queued, or it is on the
+    /// wire now).
+    qint64 nextQueuedSendInMs() const;
+    /// Drops every queued invalidation (not one already on the wire), with an
+    /// activity() record each.
+    void cancelQueued();
+    /// Tests only: the back-off without Retry-After starts at `base` (and is
+    /// capped at 12 × base) instead of kRateLimitBackoff.
+    void setRateLimitBackoff(Micros base) { m_rateLimitBackoff = base; }
+
 signals:
+    /// queuedInvalidations() changed.
+    void queuedInvalidationsChanged(int count);
     void pollingPausedChanged(bool paused);
     /// After every stats answer, good or bad (last-updated labels).
     void polled();
@@ -154,8 +190,20 @@ private:
     void onPolicy(const AdminAnswer& answer, const std::shared_ptr<const Policy>& policy,
                   const QString& error);
     void onApplied(const AdminAnswer& answer, const QString& changes);
+    /// Sends the first invalidation in line unless one is on the wire or
+    /// waits for a rate limit.
+    void sendNextInvalidation();
+    std::uint64_t sendInvalidation(const Invalidation& invalidation);
     void onInvalidated(const AdminAnswer& answer, const Invalidation& invalidation,
                        const QString& result);
+    /// Ends the first in line after a 429: queued again (true) or failed.
+    bool requeueRateLimited(const AdminAnswer& answer);
+    /// Empties the line, a record per invalidation: `notSent` for those
+    /// waiting, `onWire` for one on the wire, whose call the caller cancels;
+    /// with `onWire` empty, one on the wire stays (its answer is recorded).
+    void dropInvalidations(const QString& notSent, const QString& onWire);
+    /// Emits queuedInvalidationsChanged() when the count moved.
+    void reportQueue();
     void publishPolicy();
     /// No answer: the same picture, its clock moved on, so that the
     /// Overview's edge advances and the missed seconds show as gaps.
@@ -180,6 +228,18 @@ private:
     std::vector<std::function<void(const QString&)>> m_afterThisRead; ///< answered by the read under way
     std::vector<std::function<void(const QString&)>> m_afterNextRead; ///< by the next one issued
     std::uint64_t m_applyCall = 0;
+
+    struct QueuedInvalidation {
+        Invalidation invalidation;
+        int sends = 0;          ///< sent this many times so far
+        int rateLimited = 0;    ///< of which answered 429
+    };
+    std::deque<QueuedInvalidation> m_invalidations; ///< in order asked; the first may be on the wire
+    std::uint64_t m_invalidationCall = 0; ///< the first in line, on the wire
+    QTimer m_rateLimitTimer;              ///< single shot: the first in line waits for it
+    QDeadlineTimer m_nextQueuedSend;      ///< when m_rateLimitTimer fires
+    Micros m_rateLimitBackoff = kRateLimitBackoff;
+    int m_queuedReported = 0;
     std::set<std::uint64_t> m_calls; ///< everything in flight, cancelled on destruction
 
     SeriesCursor m_cursor;
