@@ -232,7 +232,14 @@ int reportFailure(const RemoteArgs& args, const Target& target, const live::Resp
     }
     const std::string why = response.errorMessage();
     const std::string status = "HTTP " + std::to_string(response.httpStatus);
-    return fail(kFailed, args.command + " failed: " + (why == status ? why : why + " (" + status + ")"));
+    std::string text = args.command + " failed: " + (why == status ? why : why + " (" + status + ")");
+    if (response.httpStatus == 429) { // rate-limited (SPEC §8): say when to try again
+        const Micros wait = response.retryAfter;
+        text += wait >= 0 ? "; the deployment rate-limits it: try again in " +
+                                std::to_string((wait + kMicrosPerSecond - 1) / kMicrosPerSecond) + " s"
+                          : "; the deployment rate-limits it: try again later";
+    }
+    return fail(kFailed, text);
 }
 
 std::optional<nlohmann::json> jsonBody(const RemoteArgs& args, const live::Response& response)

@@ -45,6 +45,8 @@ private slots:
     void timeoutAppliesToEachAttempt_data();
     void timeoutAppliesToEachAttempt();
     void warningsFollowTheResult_data();
+    void rateLimitSaysWhen_data();
+    void rateLimitSaysWhen();
     void warningsFollowTheResult();
 
 private:
@@ -222,6 +224,37 @@ void TestFallbackctlAnswers::warningsFollowTheResult()
     QCOMPARE(run.out, out.replace("URL", QByteArray::fromStdString(server.url())));
     QCOMPARE(run.err, err);
     QCOMPARE(int(server.seen().size()), 1);
+}
+
+void TestFallbackctlAnswers::rateLimitSaysWhen_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("headers");
+    QTest::addColumn<QByteArray>("error"); // the whole of stderr
+    const QStringList purge{QStringLiteral("purge"), QStringLiteral("--namespace"), QStringLiteral("product")};
+    const QStringList bump{QStringLiteral("bump"), QStringLiteral("product")};
+    QTest::newRow("purge, Retry-After in seconds")
+        << purge << QByteArray("Retry-After: 30\r\n")
+        << QByteArray("fallbackctl: purge failed: too many purges (HTTP 429); the deployment rate-limits "
+                      "it: try again in 30 s\n");
+    QTest::newRow("bump, no Retry-After")
+        << bump << QByteArray()
+        << QByteArray("fallbackctl: bump failed: too many purges (HTTP 429); the deployment rate-limits "
+                      "it: try again later\n");
+}
+
+void TestFallbackctlAnswers::rateLimitSaysWhen()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, headers);
+    QFETCH(QByteArray, error);
+    ScriptedServer server([headers](const Seen&, int) {
+        return ScriptedServer::answer(429, R"({"error":"too many purges"})", headers);
+    });
+    const Run run = runFallbackctl(withUrl(args, server.url()), env());
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(run.err, error);
+    QCOMPARE(int(server.seen().size()), 1); // a write is never sent again by itself
 }
 
 QTEST_GUILESS_MAIN(TestFallbackctlAnswers)
