@@ -174,6 +174,20 @@ public:
     void stopTraffic() { m_traffic.stop(); }
     int answered() const { return m_answered; }
 
+    /// A POST to the origin's control plane (e.g. `/control/headers`); its status.
+    int controlOrigin(const QString& path, const QByteArray& body)
+    {
+        QNetworkRequest request(QUrl(m_originUrl + path));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply* reply = m_network.post(request, body);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        if (!reply->isFinished())
+            done.wait(10000);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        reply->deleteLater();
+        return status;
+    }
+
     /// An admin call from "another console": answers (status, body, etag).
     struct Reply {
         int status = 0;

@@ -18,12 +18,14 @@
 #include "widgets/mainwindow.h"
 #include "widgets/namespacespage.h"
 #include "widgets/overviewpage.h"
+#include "widgets/warningbanner.h"
 #include "widgets/workspaceview.h"
 #include "workspaces/liveconnections.h"
 #include "workspaces/liveworkspace.h"
 
 #include <QAction>
 #include <QJsonArray>
+#include <QStatusBar>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -339,6 +341,38 @@ private slots:
                      2);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(!file.readAll().contains("name: extra"));
+    }
+
+    // Last: the node remembers what its origin sent for ten minutes.
+    void originWarningsReachTheWindow()
+    {
+        // The origin forbids stale copies (s-maxage); the demo policy serves them.
+        QCOMPARE(m_node.controlOrigin(QStringLiteral("/control/headers"),
+                                      R"({"Cache-Control":"max-age=60, s-maxage=60"})"),
+                 200);
+        m_node.startTraffic({QStringLiteral("config")}, 2, 5);
+        QTRY_VERIFY_WITH_TIMEOUT(m_node.answered() >= 5, kTimeout);
+        m_node.stopTraffic();
+        // A window opened now meets a node that has seen it: its first health answer says so.
+        cleanup();
+        init();
+        LiveWorkspace* staging = deployment("staging-live");
+        QVERIFY(selectConnected(staging));
+        auto* state = m_window->statusBar()->findChild<QLabel*>(QStringLiteral("statusState"));
+        QVERIFY(state);
+        QTRY_COMPARE_WITH_TIMEOUT(state->text(),
+                                  QStringLiteral("Connected — the node warns: see the Namespaces tab"),
+                                  kTimeout);
+        QCOMPARE(staging->state(), Workspace::State::Connected); // advice, not degraded
+        const QString tip = m_window->workspaceModel()->indexOf(staging).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("The node warns:\n\u2022 namespace 'config': the origin's answers "
+                                             "carry 'Cache-Control: max-age=60, s-maxage=60'")),
+                 qPrintable(tip));
+        auto* banner = m_window->currentView()->findChild<WarningBanner*>(QStringLiteral("warningBanner"));
+        QVERIFY(banner);
+        QCOMPARE(banner->warnings().size(), 1);
+        QVERIFY(banner->warnings().at(0).contains(QStringLiteral("s-maxage forbids a shared cache")));
+        QCOMPARE(m_node.controlOrigin(QStringLiteral("/control/headers"), "{}"), 200);
     }
 };
 

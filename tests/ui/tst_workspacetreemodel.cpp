@@ -85,6 +85,24 @@ private slots:
         QVERIFY(at.data(Qt::ToolTipRole).toString().contains(QStringLiteral("unlocked")));
     }
 
+    void warningsInTheToolTip()
+    {
+        WorkspaceTreeModel model;
+        FakeWorkspace workspace(Workspace::Kind::Live, QStringLiteral("edge"));
+        model.addWorkspace(&workspace);
+        const QModelIndex at = model.indexOf(&workspace);
+        QVERIFY(!at.data(Qt::ToolTipRole).toString().contains(QStringLiteral("warns")));
+        workspace.changeWarnings({QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third"),
+                                  QStringLiteral("fourth")});
+        const QString tip = at.data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("\nThe node warns:\n\u2022 first\n\u2022 second\n\u2022 third\n"
+                                             "\u2026 and 1 more on the Namespaces tab")),
+                 qPrintable(tip));
+        QVERIFY(!tip.contains(QStringLiteral("fourth")));
+        workspace.changeWarnings({});
+        QVERIFY(!at.data(Qt::ToolTipRole).toString().contains(QStringLiteral("warns")));
+    }
+
     void removedAndDestroyedWorkspacesLeave()
     {
         WorkspaceTreeModel model;

@@ -62,6 +62,16 @@ QString toolTip(Workspace* workspace)
                                           : WorkspaceTreeModel::tr("Production: unlocked for this session"));
     if (!workspace->lastError().isEmpty())
         lines << WorkspaceTreeModel::tr("Last error: %1").arg(workspace->lastError());
+    // Advice from a healthy node (its origin's Cache-Control...): the first
+    // few, the whole text being on the Namespaces tab.
+    const QStringList warnings = workspace->warnings();
+    constexpr qsizetype kShown = 3;
+    if (!warnings.isEmpty())
+        lines << WorkspaceTreeModel::tr("The node warns:");
+    for (qsizetype i = 0; i < std::min(warnings.size(), kShown); ++i)
+        lines << QStringLiteral("\u2022 ") + warnings.at(i);
+    if (warnings.size() > kShown)
+        lines << WorkspaceTreeModel::tr("\u2026 and %1 more on the Namespaces tab").arg(warnings.size() - kShown);
     return lines.join(QLatin1Char('\n'));
 }
 } // namespace

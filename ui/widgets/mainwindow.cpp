@@ -324,6 +324,7 @@ void MainWindow::addWorkspaceView(Workspace* workspace)
     };
     connect(workspace, &Workspace::snapshotUpdated, this, refresh);
     connect(workspace, &Workspace::stateChanged, this, refresh);
+    connect(workspace, &Workspace::warningsChanged, this, refresh);
     if (auto* live = qobject_cast<LiveWorkspace*>(workspace))
         connect(live, &LiveWorkspace::polled, this, refresh);
     if (ScenarioPage* scenario = view->scenario()) {
@@ -406,6 +407,14 @@ void MainWindow::refreshStatus()
     if (auto* live = qobject_cast<LiveWorkspace*>(workspace)) {
         if (!live->lastError().isEmpty())
             m_stateLabel->setText(tr("%1 — %2").arg(Workspace::stateText(live->state()), live->lastError()));
+        else if (const qsizetype warned = live->warnings().size(); warned > 0) {
+            const QString state = Workspace::stateText(live->state());
+            m_stateLabel->setText(
+                warned == 1 ? tr("%1 — the node warns: see the Namespaces tab").arg(state)
+                            : tr("%1 — the node gives %2 warnings: see the Namespaces tab")
+                                  .arg(state)
+                                  .arg(warned));
+        }
         m_clockLabel->setText(live->lastSuccess().isValid()
                                   ? tr("updated %1").arg(live->lastSuccess().toString(QStringLiteral("HH:mm:ss")))
                                   : tr("no answer yet"));
