@@ -3,6 +3,7 @@
 #include "util/units.h"
 #include "widgets/abcomparepanel.h"
 #include "widgets/clocktext.h"
+#include "widgets/eventspanel.h"
 #include "workspaces/localworkspace.h"
 
 #include <QCheckBox>
@@ -65,12 +66,18 @@ ScenarioPage::ScenarioPage(QWidget* parent) : QWidget(parent)
     middle->addWidget(buildWorkload(), 2);
     middle->addWidget(buildTiers(), 5);
     layout->addLayout(middle);
+    auto* eventsBox = new QGroupBox(tr("Scheduled events"), content);
+    m_events = new EventsPanel(eventsBox);
+    (new QVBoxLayout(eventsBox))->addWidget(m_events);
     auto* compareBox = new QGroupBox(tr("A/B compare"), content);
     auto* compareLayout = new QVBoxLayout(compareBox);
     m_compare = new AbComparePanel(compareBox);
     compareLayout->addWidget(m_compare);
     compareBox->setMinimumHeight(220);
-    layout->addWidget(compareBox, 1);
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(eventsBox, 2);
+    bottom->addWidget(compareBox, 3);
+    layout->addLayout(bottom, 1);
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(content);
@@ -290,6 +297,7 @@ void ScenarioPage::setWorkspace(LocalWorkspace* workspace)
 void ScenarioPage::loadFromScenario()
 {
     const Scenario& scenario = m_workspace->scenario();
+    m_events->setEvents(scenario.events);
     const bool synthetic = scenario.synthetic.has_value();
     m_workloadKind->setText(synthetic ? tr("Synthetic: Poisson arrivals, Zipf popularity.")
                                       : tr("Trace replay: %1").arg(qs(scenario.tracePath)));
@@ -351,6 +359,7 @@ void ScenarioPage::updateFromSnapshot(const SnapshotPtr& snapshot)
     if (!snapshot)
         return;
     m_progress->setValue(int(snapshot->progress * 1000));
+    m_events->setNow(snapshot->now);
     m_clock->setText(formatVirtualClock(snapshot->now, true));
 }
 

@@ -20,6 +20,7 @@ class QToolButton;
 namespace fallback::ui {
 
 class AbComparePanel;
+class EventsPanel;
 class LocalWorkspace;
 
 /// The Scenario tab (local only): run controls, the workload, the tiers with
@@ -88,6 +89,7 @@ private:
 
     std::array<TierRow, kTierCount> m_tiers{};
     AbComparePanel* m_compare = nullptr;
+    EventsPanel* m_events = nullptr;
 };
 
 } // namespace fallback::ui
