@@ -1,7 +1,9 @@
 // The Scenario tab's list of scheduled events: each event in words, sorted
 // by time, and its status as the virtual clock passes it (due, under way
-// for a fault with a duration, done); and the page showing the demo's.
+// for a fault with a duration, done); and the page showing the demo's. Also
+// formatSpan, the "due in" wording.
 #include "sim/scenarioloader.h"
+#include "widgets/clocktext.h"
 #include "widgets/eventspanel.h"
 #include "widgets/scenariopage.h"
 #include "workspaces/localworkspace.h"
@@ -30,11 +32,33 @@ class TestEventsPanel : public QObject {
     Q_OBJECT
 
 private slots:
+    void formatSpan_data();
+    void formatSpan();
     void describe_data();
     void describe();
     void statusFollowsTheClock();
     void scenarioPageListsTheDemosEvents();
 };
+
+void TestEventsPanel::formatSpan_data()
+{
+    QTest::addColumn<qint64>("micros");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("zero") << qint64(0) << QStringLiteral("0 s");
+    QTest::newRow("a part of a second, rounded up") << qint64(1) << QStringLiteral("1 s");
+    QTest::newRow("seconds") << qint64(45 * kMicrosPerSecond) << QStringLiteral("45 s");
+    QTest::newRow("whole minutes") << qint64(300 * kMicrosPerSecond) << QStringLiteral("5 min");
+    QTest::newRow("minutes and seconds") << qint64(150 * kMicrosPerSecond) << QStringLiteral("2 min 30 s");
+    QTest::newRow("an hour") << qint64(3600 * kMicrosPerSecond) << QStringLiteral("1 h");
+    QTest::newRow("hours and minutes, seconds dropped") << qint64(3930 * kMicrosPerSecond) << QStringLiteral("1 h 5 min");
+}
+
+void TestEventsPanel::formatSpan()
+{
+    QFETCH(qint64, micros);
+    QFETCH(QString, text);
+    QCOMPARE(fallback::ui::formatSpan(micros), text);
+}
 
 void TestEventsPanel::describe_data()
 {
@@ -89,17 +113,18 @@ void TestEventsPanel::statusFollowsTheClock()
     panel.setEvents({purge, down}); // listed by time, whatever the file's order
     QCOMPARE(panel.table()->rowCount(), 2);
     QCOMPARE(panel.table()->item(0, 1)->text(), QStringLiteral("origin down for 90s"));
-    QCOMPARE(panel.statusText(0), QStringLiteral("due in 2m"));
-    QCOMPARE(panel.statusText(1), QStringLiteral("due in 5m"));
-    panel.setNow(150 * kMicrosPerSecond);
-    QCOMPARE(panel.statusText(0), QStringLiteral("under way until 210s"));
-    QCOMPARE(panel.statusText(1), QStringLiteral("due in 150s"));
+    QCOMPARE(panel.table()->item(0, 0)->text(), QStringLiteral("00:02:00")); // as the run's clock
+    QCOMPARE(panel.statusText(0), QStringLiteral("due in 2 min"));
+    QCOMPARE(panel.statusText(1), QStringLiteral("due in 5 min"));
+    panel.setNow(150 * kMicrosPerSecond + 1);
+    QCOMPARE(panel.statusText(0), QStringLiteral("under way until 00:03:30"));
+    QCOMPARE(panel.statusText(1), QStringLiteral("due in 2 min 30 s")); // rounded up, never "due in 0 s" early
     panel.setNow(300 * kMicrosPerSecond);
     QCOMPARE(panel.statusText(0), QStringLiteral("done"));
     QCOMPARE(panel.statusText(1), QStringLiteral("done"));
     // A reset run starts again.
     panel.setNow(0);
-    QCOMPARE(panel.statusText(0), QStringLiteral("due in 2m"));
+    QCOMPARE(panel.statusText(0), QStringLiteral("due in 2 min"));
 }
 
 void TestEventsPanel::scenarioPageListsTheDemosEvents()
@@ -117,7 +142,7 @@ void TestEventsPanel::scenarioPageListsTheDemosEvents()
     QSignalSpy reached(&workspace, &LocalWorkspace::reachedTime);
     workspace.runUntil(150 * kMicrosPerSecond);
     QVERIFY(reached.wait(30000));
-    QTRY_COMPARE(table->item(0, 2)->text(), QStringLiteral("under way until 210s"));
+    QTRY_COMPARE(table->item(0, 2)->text(), QStringLiteral("under way until 00:03:30"));
 }
 
 QTEST_MAIN(TestEventsPanel)

@@ -1,6 +1,7 @@
 #include "widgets/eventspanel.h"
 
 #include "util/units.h"
+#include "widgets/clocktext.h"
 #include "widgets/tiertext.h"
 
 #include <QHeaderView>
@@ -87,7 +88,9 @@ void EventsPanel::setEvents(const std::vector<ScenarioEvent>& events)
     m_table->setRowCount(int(m_events.size()));
     for (int row = 0; row < int(m_events.size()); ++row) {
         const ScenarioEvent& event = m_events[std::size_t(row)];
-        m_table->setItem(row, At, new QTableWidgetItem(duration(event.at)));
+        auto* at = new QTableWidgetItem(formatVirtualClock(event.at));
+        at->setToolTip(tr("at: %1 in the scenario file").arg(duration(event.at)));
+        m_table->setItem(row, At, at);
         m_table->setItem(row, What, new QTableWidgetItem(describe(event)));
         m_table->setItem(row, Status, new QTableWidgetItem);
     }
@@ -117,10 +120,10 @@ void EventsPanel::refreshStatus()
         QString status;
         bool past = true;
         if (now < event.at) {
-            status = tr("due in %1").arg(duration(event.at - now));
+            status = tr("due in %1").arg(formatSpan(event.at - now));
             past = false;
         } else if (end >= 0 && now < end) {
-            status = tr("under way until %1").arg(duration(end));
+            status = tr("under way until %1").arg(formatVirtualClock(end));
         } else {
             status = tr("done");
         }

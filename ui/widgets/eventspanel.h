@@ -25,7 +25,7 @@ public:
     void setNow(Micros now);
 
     QTableWidget* table() const { return m_table; }
-    /// "due in 1m30s", "under way until 3m30s" or "done" (tests).
+    /// "due in 1 min 30 s", "under way until 00:03:30" or "done" (tests).
     QString statusText(int row) const;
 
     /// `origin down for 90s`, `purge product`, `bump pricing`, ...
