@@ -76,14 +76,8 @@ nlohmann::json NodeService::originCacheControlJson() const
             ns ? m_originCacheControl.find(*ns, now) : nullptr;
         if (!seen)
             continue;
-        nlohmann::json directives = nlohmann::json::array();
-        for (std::size_t d = 0; d < kCacheDirectiveCount; ++d) {
-            const auto directive = static_cast<CacheDirective>(d);
-            if (seen->directives & directiveBit(directive))
-                directives.push_back(cacheDirectiveName(directive));
-        }
         doc[policy.name] = {
-            {"directives", std::move(directives)},
+            {"directives", cacheDirectiveNames(seen->directives)},
             {"answers", seen->answers},
             {"last_seen_seconds_ago", static_cast<double>(now - seen->last) / kMicrosPerSecond},
             {"header", seen->header}};

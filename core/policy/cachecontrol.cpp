@@ -36,11 +36,10 @@ bool allDigits(std::string_view text)
 std::string namesOf(CacheDirectives directives, std::initializer_list<CacheDirective> among,
                     std::size_t& count)
 {
-    std::vector<std::string_view> names;
-    for (CacheDirective directive : among) {
-        if (directives & directiveBit(directive))
-            names.push_back(cacheDirectiveName(directive));
-    }
+    CacheDirectives wanted = 0;
+    for (CacheDirective directive : among)
+        wanted |= directiveBit(directive);
+    const std::vector<std::string_view> names = cacheDirectiveNames(directives & wanted);
     count = names.size();
     std::string text;
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -56,6 +55,16 @@ std::string namesOf(CacheDirectives directives, std::initializer_list<CacheDirec
 std::string_view cacheDirectiveName(CacheDirective directive)
 {
     return kNames[static_cast<std::size_t>(directive)];
+}
+
+std::vector<std::string_view> cacheDirectiveNames(CacheDirectives directives)
+{
+    std::vector<std::string_view> names;
+    for (std::size_t d = 0; d < kCacheDirectiveCount; ++d) {
+        if (directives & directiveBit(static_cast<CacheDirective>(d)))
+            names.push_back(kNames[d]);
+    }
+    return names;
 }
 
 CacheDirectives bindingDirectives(std::string_view value)

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fallback {
 
@@ -34,6 +35,8 @@ constexpr CacheDirectives directiveBit(CacheDirective directive)
 
 /// The directive as it is spelled in a header (`s-maxage`, ...).
 std::string_view cacheDirectiveName(CacheDirective directive);
+/// The names of the directives in a set, in the enum's order.
+std::vector<std::string_view> cacheDirectiveNames(CacheDirectives directives);
 
 /// The binding directives named in a Cache-Control value (several header
 /// lines joined with commas). Names are case-insensitive; quoted arguments

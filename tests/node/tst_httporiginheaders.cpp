@@ -22,11 +22,8 @@ struct Observed {
 QString names(CacheDirectives directives)
 {
     QStringList list;
-    for (std::size_t d = 0; d < kCacheDirectiveCount; ++d) {
-        const auto directive = static_cast<CacheDirective>(d);
-        if (directives & directiveBit(directive))
-            list << QString::fromStdString(std::string(cacheDirectiveName(directive)));
-    }
+    for (std::string_view name : cacheDirectiveNames(directives))
+        list << QString::fromLatin1(name.data(), qsizetype(name.size()));
     return list.join(QLatin1Char(','));
 }
 

@@ -15,12 +15,8 @@ namespace {
 QString names(CacheDirectives directives)
 {
     QStringList list;
-    for (std::size_t d = 0; d < kCacheDirectiveCount; ++d) {
-        const auto directive = static_cast<CacheDirective>(d);
-        if (directives & directiveBit(directive))
-            list << QString::fromLatin1(cacheDirectiveName(directive).data(),
-                                        qsizetype(cacheDirectiveName(directive).size()));
-    }
+    for (std::string_view name : cacheDirectiveNames(directives))
+        list << QString::fromLatin1(name.data(), qsizetype(name.size()));
     return list.join(QLatin1Char(','));
 }
 
