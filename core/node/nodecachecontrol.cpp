@@ -25,11 +25,12 @@ std::string ago(Micros elapsed)
 void NodeService::noteOriginCacheControl(NamespaceId ns, CacheDirectives directives,
                                          std::string_view header)
 {
-    if (!m_originCacheControl.record(ns, directives, header, m_clock.now()))
+    const Micros now = m_clock.now();
+    if (!m_originCacheControl.record(ns, directives, header, now))
         return;
     // A new sighting: once in the log; health and /metrics keep it.
     const std::string& name = m_engine.keys().namespaceName(ns);
-    const OriginCacheControl::Sighting* seen = m_originCacheControl.find(ns, m_clock.now());
+    const OriginCacheControl::Sighting* seen = m_originCacheControl.find(ns, now);
     std::string line =
         "origin: answers for namespace '" + name + "' carry 'Cache-Control: " + seen->header + "'";
     const NamespacePolicy* policy = m_engine.policy().find(name);
@@ -37,6 +38,13 @@ void NodeService::noteOriginCacheControl(NamespaceId ns, CacheDirectives directi
         policy ? cacheControlConflict(seen->directives, *policy, hasClientCache()) : std::string();
     log(conflict.empty() ? line + "; this node's policy does what it allows"
                          : "warning: " + line + "; " + conflict);
+}
+
+const OriginCacheControl::Sighting* NodeService::sightingFor(const NamespacePolicy& policy,
+                                                             Micros now) const
+{
+    const std::optional<NamespaceId> ns = m_engine.keys().findNamespace(policy.name);
+    return ns ? m_originCacheControl.find(*ns, now) : nullptr;
 }
 
 bool NodeService::hasClientCache() const
@@ -49,9 +57,7 @@ std::vector<std::string> NodeService::originWarnings() const
     std::vector<std::string> warnings;
     const Micros now = m_clock.now();
     for (const NamespacePolicy& policy : m_engine.policy().namespaces) {
-        const std::optional<NamespaceId> ns = m_engine.keys().findNamespace(policy.name);
-        const OriginCacheControl::Sighting* seen =
-            ns ? m_originCacheControl.find(*ns, now) : nullptr;
+        const OriginCacheControl::Sighting* seen = sightingFor(policy, now);
         if (!seen)
             continue;
         const std::string conflict =
@@ -71,9 +77,7 @@ nlohmann::json NodeService::originCacheControlJson() const
     nlohmann::json doc = nlohmann::json::object();
     const Micros now = m_clock.now();
     for (const NamespacePolicy& policy : m_engine.policy().namespaces) {
-        const std::optional<NamespaceId> ns = m_engine.keys().findNamespace(policy.name);
-        const OriginCacheControl::Sighting* seen =
-            ns ? m_originCacheControl.find(*ns, now) : nullptr;
+        const OriginCacheControl::Sighting* seen = sightingFor(policy, now);
         if (!seen)
             continue;
         doc[policy.name] = {

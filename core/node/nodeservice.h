@@ -164,6 +164,8 @@ private:
     /// Health's `origin_cache_control`: the sightings remembered, by namespace.
     nlohmann::json originCacheControlJson() const;
     std::vector<OriginDirectiveCount> originDirectiveCounts() const;
+    /// The sighting remembered at `now` for a namespace of the policy, or null.
+    const OriginCacheControl::Sighting* sightingFor(const NamespacePolicy& policy, Micros now) const;
     bool hasClientCache() const;
     double uptimeSeconds() const;
     void log(const std::string& line) const
