@@ -45,6 +45,16 @@ QJsonObject health(ServiceFixture& f)
     return json(f.call("GET", "/v1/admin/health"));
 }
 
+/// Health's `origin_cache_control` entry for product (empty when absent).
+QJsonObject productSighting(ServiceFixture& f)
+{
+    return health(f)
+        .value(QStringLiteral("origin_cache_control"))
+        .toObject()
+        .value(QStringLiteral("product"))
+        .toObject();
+}
+
 QStringList warnings(const QJsonObject& health)
 {
     QStringList list;
@@ -119,11 +129,7 @@ void TestNodeCacheControl::metricsCountEveryAnswer()
     QCOMPARE(metricsLine(f, R"(namespace="product",directive="must-revalidate")"), QByteArray("1"));
     QCOMPARE(metricsLine(f, R"(namespace="product",directive="no-store")"), QByteArray());
     // Health names every directive of the sighting, and the latest header.
-    const QJsonObject one = health(f)
-                                .value(QStringLiteral("origin_cache_control"))
-                                .toObject()
-                                .value(QStringLiteral("product"))
-                                .toObject();
+    const QJsonObject one = productSighting(f);
     QCOMPARE(one.value(QStringLiteral("directives")).toArray(),
              (QJsonArray{QStringLiteral("s-maxage"), QStringLiteral("must-revalidate")}));
     QCOMPARE(one.value(QStringLiteral("header")).toString(),
@@ -225,13 +231,7 @@ void TestNodeCacheControl::headerIsCleanedAndCapped()
     const std::string tail(300, 'x');
     f.service->noteOriginCacheControl(product(f), directiveBit(CacheDirective::Private),
                                       "private\x1b[2J, " + tail);
-    const QString shown = health(f)
-                              .value(QStringLiteral("origin_cache_control"))
-                              .toObject()
-                              .value(QStringLiteral("product"))
-                              .toObject()
-                              .value(QStringLiteral("header"))
-                              .toString();
+    const QString shown = productSighting(f).value(QStringLiteral("header")).toString();
     QCOMPARE(shown.size(), int(OriginCacheControl::kMaxHeader) + 3);
     QVERIFY(shown.startsWith(QStringLiteral("private [2J, xxx")));
     QVERIFY(shown.endsWith(QStringLiteral("x...")));
@@ -246,13 +246,7 @@ void TestNodeCacheControl::headerIsCleanedAndCapped()
     const std::string utf8 =
         std::string(OriginCacheControl::kMaxHeader - 1, 'a') + "\xc3\xa9" + "bc";
     g.service->noteOriginCacheControl(product(g), directiveBit(CacheDirective::NoStore), utf8);
-    const QString cut = health(g)
-                            .value(QStringLiteral("origin_cache_control"))
-                            .toObject()
-                            .value(QStringLiteral("product"))
-                            .toObject()
-                            .value(QStringLiteral("header"))
-                            .toString();
+    const QString cut = productSighting(g).value(QStringLiteral("header")).toString();
     QCOMPARE(cut, QString(int(OriginCacheControl::kMaxHeader) - 1, QLatin1Char('a')) +
                       QStringLiteral("..."));
 }
