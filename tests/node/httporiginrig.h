@@ -1,11 +1,12 @@
 #pragma once
 
 // What tst_httporigin and tst_httporiginheaders share: fallback-testorigin in
-// a child process on 127.0.0.1, a blocking call to its control plane, and an
-// Engine on the test's thread with an in-process edge cache in front of a
-// real HttpOrigin.
+// a child process on 127.0.0.1 and a blocking call to its control plane (both
+// on nodeharness.h), and an Engine on the test's thread with an in-process
+// edge cache in front of a real HttpOrigin.
 
 #include "node/httporigin.h"
+#include "nodeharness.h"
 
 #include "engine/engine.h"
 #include "engine/keyspace.h"
@@ -13,9 +14,6 @@
 #include "policy/policy.h"
 #include "tiers/memorytier.h"
 
-#include <curl/curl.h>
-
-#include <QProcess>
 #include <QTimer>
 #include <QtTest>
 
@@ -53,70 +51,31 @@ private:
     Engine* m_engine = nullptr;
 };
 
-/// fallback-testorigin in a child process; killed when destroyed.
+/// fallback-testorigin in a child process (nodeharness.h's ServerProcess,
+/// listening on 127.0.0.1, port 0); killed when destroyed.
 class OriginProcess {
 public:
-    ~OriginProcess() { kill(); }
-
     bool start(const QStringList& arguments = {})
     {
-        m_process.setProgram(QStringLiteral(FALLBACK_BINARY_DIR "/tests/tools/fallback-testorigin"));
-        m_process.setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
-                               arguments);
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start();
-        if (!m_process.waitForStarted(5000))
-            return false;
-        while (!m_process.canReadLine())
-            if (!m_process.waitForReadyRead(5000))
-                return false;
-        const QByteArray line = m_process.readLine().trimmed();
-        const QByteArray prefix("listening on 127.0.0.1:");
-        if (!line.startsWith(prefix))
-            return false;
-        bool ok = false;
-        m_port = line.mid(prefix.size()).toUShort(&ok);
-        return ok && m_port != 0;
+        return m_server.start(nodetest::originBinary(),
+                              QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
+                                  arguments);
     }
-
-    void kill()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    quint16 port() const { return m_port; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    void kill() { m_server.kill(); }
+    std::string url() const { return m_server.url().toStdString(); }
 
 private:
-    QProcess m_process;
-    quint16 m_port = 0;
+    nodetest::ServerProcess m_server;
 };
 
-inline std::size_t collect(char* data, std::size_t, std::size_t length, void* out)
-{
-    static_cast<std::string*>(out)->append(data, length);
-    return length;
-}
-
-/// A blocking call to the origin's control plane (test set-up only).
+/// A blocking call to the origin's control plane (test set-up only): a POST
+/// with `body`, else a GET; the answer's body, or "transport error".
 inline std::string control(const OriginProcess& origin, const char* path, const char* body = nullptr)
 {
-    CURL* curl = curl_easy_init();
-    const std::string url = origin.url() + path;
-    std::string answer;
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
-    if (body)
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    const CURLcode result = curl_easy_perform(curl);
-    curl_easy_cleanup(curl);
-    return result == CURLE_OK ? answer : std::string("transport error");
+    const nodetest::Reply reply =
+        nodetest::http(body ? "POST" : "GET", QString::fromStdString(origin.url() + path),
+                       body ? QByteArray(body) : QByteArray());
+    return reply.status != 0 ? reply.body.toStdString() : std::string("transport error");
 }
 
 /// An engine with an in-process edge cache and the HTTP origin, no KV and no
