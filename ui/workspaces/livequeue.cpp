@@ -47,7 +47,7 @@ int LiveWorkspace::queuedInvalidations() const
 
 qint64 LiveWorkspace::nextQueuedSendInMs() const
 {
-    return m_rateLimitTimer.isActive() ? m_nextQueuedSend.remainingTime() : -1;
+    return m_rateLimitTimer.remainingTime(); // -1 when it is not running
 }
 
 void LiveWorkspace::sendNextInvalidation()
@@ -93,9 +93,7 @@ bool LiveWorkspace::requeueRateLimited(const AdminAnswer& answer)
         wait = std::min(wait, cap);
     }
     // Armed before the record: whoever reads it sees when the next send is.
-    const int waitMs = int(std::max<Micros>(wait, 0) / kMicrosPerMilli);
-    m_nextQueuedSend.setRemainingTime(waitMs);
-    m_rateLimitTimer.start(waitMs);
+    m_rateLimitTimer.start(int(std::max<Micros>(wait, 0) / kMicrosPerMilli));
     emit activity(record(actionOf(invalidation), invalidation.target(),
                          tr("rate-limited by the deployment (HTTP 429): queued, sending again in "
                             "%1 (send %2 of %3)")

@@ -5,7 +5,6 @@
 #include "workspaces/workspace.h"
 
 #include <QDateTime>
-#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QTimer>
 
@@ -237,7 +236,6 @@ private:
     std::deque<QueuedInvalidation> m_invalidations; ///< in order asked; the first may be on the wire
     std::uint64_t m_invalidationCall = 0; ///< the first in line, on the wire
     QTimer m_rateLimitTimer;              ///< single shot: the first in line waits for it
-    QDeadlineTimer m_nextQueuedSend;      ///< when m_rateLimitTimer fires
     Micros m_rateLimitBackoff = kRateLimitBackoff;
     int m_queuedReported = 0;
     std::set<std::uint64_t> m_calls; ///< everything in flight, cancelled on destruction
