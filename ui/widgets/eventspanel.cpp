@@ -117,22 +117,17 @@ void EventsPanel::refreshStatus()
     for (int row = 0; row < int(m_events.size()); ++row) {
         const ScenarioEvent& event = m_events[std::size_t(row)];
         const Micros end = endOf(event);
-        QString status;
-        bool past = true;
-        if (now < event.at) {
+        QString status = tr("done");
+        const bool done = now >= event.at && (end < 0 || now >= end);
+        if (now < event.at)
             status = tr("due in %1").arg(formatSpan(event.at - now));
-            past = false;
-        } else if (end >= 0 && now < end) {
+        else if (!done)
             status = tr("under way until %1").arg(formatVirtualClock(end));
-        } else {
-            status = tr("done");
-        }
-        QTableWidgetItem* item = m_table->item(row, Status);
-        item->setText(status);
-        // What has happened is greyed: what is still to come stands out.
+        m_table->item(row, Status)->setText(status);
+        // What is done is greyed: what is still to come or under way stands out.
         for (int column = 0; column < ColumnCount; ++column)
             m_table->item(row, column)->setForeground(
-                palette().brush(past && end < now ? QPalette::PlaceholderText : QPalette::Text));
+                palette().brush(done ? QPalette::PlaceholderText : QPalette::Text));
     }
 }
 
