@@ -149,6 +149,31 @@ HttpResponse NodeService::stats(const HttpRequest& request) const
     return jsonResponse(200, doc);
 }
 
+HttpResponse NodeService::auditPage(const HttpRequest& request) const
+{
+    std::optional<std::uint64_t> after;
+    std::size_t limit = AuditTail::kDefaultPage;
+    const std::string_view query = splitTarget(request.target).query;
+    auto number = [&](const char* name, std::uint64_t& out) {
+        const std::optional<std::string> value = queryValue(query, name);
+        if (!value)
+            return true;
+        const char* end = value->data() + value->size();
+        const auto [ptr, ec] = std::from_chars(value->data(), end, out);
+        return ec == std::errc() && ptr == end && !value->empty();
+    };
+    std::uint64_t afterValue = 0, limitValue = limit;
+    if (!number("after", afterValue))
+        return errorResponse(400, "after must be a record number (a whole number)");
+    if (!number("limit", limitValue) || limitValue == 0 || limitValue > AuditTail::kMaxPage)
+        return errorResponse(400, "limit must be a whole number from 1 to " +
+                                      std::to_string(AuditTail::kMaxPage));
+    if (queryValue(query, "after"))
+        after = afterValue;
+    limit = static_cast<std::size_t>(limitValue);
+    return jsonResponse(200, m_auditTail.page(after, limit));
+}
+
 HttpResponse NodeService::getPolicy() const
 {
     HttpResponse response = jsonResponse(200, live::policyToJson(m_engine.policy()));

@@ -29,6 +29,86 @@ std::string isoTime(Micros time)
     return text;
 }
 
+std::optional<Micros> parseIsoTime(std::string_view text)
+{
+    // YYYY-MM-DDTHH:MM:SS[.mmm]Z, nothing else: the log writes only that.
+    if (text.size() != 20 && text.size() != 24)
+        return std::nullopt;
+    const std::string_view digits = text.size() == 24 ? "dddd-dd-ddTdd:dd:dd.dddZ" : "dddd-dd-ddTdd:dd:ddZ";
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool ok = digits[i] == 'd' ? (text[i] >= '0' && text[i] <= '9') : text[i] == digits[i];
+        if (!ok)
+            return std::nullopt;
+    }
+    auto number = [&](std::size_t at, std::size_t length) {
+        int value = 0;
+        for (std::size_t i = at; i < at + length; ++i)
+            value = value * 10 + (text[i] - '0');
+        return value;
+    };
+    std::tm utc{};
+    utc.tm_year = number(0, 4) - 1900;
+    utc.tm_mon = number(5, 2) - 1;
+    utc.tm_mday = number(8, 2);
+    utc.tm_hour = number(11, 2);
+    utc.tm_min = number(14, 2);
+    utc.tm_sec = number(17, 2);
+    if (utc.tm_mon > 11 || utc.tm_mday < 1 || utc.tm_mday > 31 || utc.tm_hour > 23 ||
+        utc.tm_min > 59 || utc.tm_sec > 60)
+        return std::nullopt;
+    const std::time_t seconds = timegm(&utc);
+    const int millis = text.size() == 24 ? number(20, 3) : 0;
+    return static_cast<Micros>(seconds) * kMicrosPerSecond + millis * kMicrosPerMilli;
+}
+
+std::string cleanClientName(std::string_view value)
+{
+    std::string name;
+    for (char c : value) {
+        if (c >= 0x20 && c < 0x7f && name.size() < kMaxClientName)
+            name.push_back(c);
+    }
+    const std::size_t first = name.find_first_not_of(' ');
+    if (first == std::string::npos)
+        return {};
+    return name.substr(first, name.find_last_not_of(' ') - first + 1);
+}
+
+std::string auditLine(const AuditRecord& record)
+{
+    nlohmann::json line = {{"time", isoTime(record.time)}, {"action", record.action},
+                           {"target", record.target},     {"result", record.result},
+                           {"ok", record.ok},             {"peer", record.peer}};
+    if (!record.client.empty())
+        line["client"] = record.client;
+    // `replace`: a target quoting a client's invalid UTF-8 still makes a line.
+    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<AuditRecord> parseAuditLine(std::string_view line)
+{
+    const nlohmann::json doc = nlohmann::json::parse(line, nullptr, false);
+    if (!doc.is_object())
+        return std::nullopt;
+    auto text = [&](const char* name) -> std::string {
+        const auto it = doc.find(name);
+        return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const std::optional<Micros> time = parseIsoTime(text("time"));
+    AuditRecord record;
+    record.action = text("action");
+    if (!time || record.action.empty())
+        return std::nullopt;
+    record.time = *time;
+    record.target = text("target");
+    record.result = text("result");
+    const auto ok = doc.find("ok");
+    record.ok = ok == doc.end() || !ok->is_boolean() || ok->get<bool>();
+    record.peer = text("peer");
+    record.client = cleanClientName(text("client"));
+    return record;
+}
+
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path)
 {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -53,11 +133,7 @@ AuditLog::~AuditLog()
 
 Status AuditLog::append(const AuditRecord& record)
 {
-    const nlohmann::json line = {{"time", isoTime(record.time)}, {"action", record.action},
-                                 {"target", record.target},     {"result", record.result},
-                                 {"ok", record.ok},             {"peer", record.peer}};
-    // `replace`: a target quoting a client's invalid UTF-8 still makes a line.
-    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string text = auditLine(record);
     text.push_back('\n');
     if (m_pending.size() >= kMaxPending) {
         m_pending.pop_front();

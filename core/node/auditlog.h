@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace fallback::node {
 
@@ -25,10 +27,31 @@ struct AuditRecord {
     std::string result;  ///< e.g. `purged 3`, `version 5`, `412 stale etag`
     bool ok = true;
     std::string peer;    ///< `address:port` of the client
+    /// Who says they are asking (`X-Fallback-Client`, e.g. `fallbackctl
+    /// alice@host`): printable ASCII, at most kMaxClientName bytes; empty
+    /// when the request did not say. Not authenticated: the token is one
+    /// per node, so this only tells tools apart.
+    std::string client;
 };
+
+constexpr std::size_t kMaxClientName = 100;
+
+/// `X-Fallback-Client`'s value as the audit log keeps it: control and
+/// non-ASCII bytes dropped, spaces trimmed, cut at kMaxClientName bytes.
+std::string cleanClientName(std::string_view value);
+
+/// One audit line (no newline): `time`, `action`, `target`, `result`, `ok`,
+/// `peer`, and `client` when known. Invalid UTF-8 is replaced, never refused.
+std::string auditLine(const AuditRecord& record);
+/// The record of one audit line; nullopt for a line that is not one (torn,
+/// malformed, no valid `time` or `action`).
+std::optional<AuditRecord> parseAuditLine(std::string_view line);
 
 /// `2024-05-01T12:00:00.123Z` for a wall-clock instant.
 std::string isoTime(Micros time);
+/// The instant of an isoTime() text (milliseconds optional); nullopt when
+/// it is not one.
+std::optional<Micros> parseIsoTime(std::string_view text);
 
 /// Append-only, called on the engine's thread. Each line is one write(),
 /// and fsync() follows before append() returns (once for all the lines an

@@ -88,6 +88,8 @@ public:
         m_service.emplace(m_engine, m_scheduler, std::move(serviceOptions), m_audit.get(),
                           &m_versions, logLine);
         m_service->watchClientCache(m_clientCache.get());
+        if (m_audit)
+            m_service->seedAudit(readAuditTail(m_audit->path(), AuditTail::kKeep));
         m_origin.setCacheControlObserver(
             [this](NamespaceId ns, CacheDirectives directives, const std::string& header) {
                 m_service->noteOriginCacheControl(ns, directives, header);

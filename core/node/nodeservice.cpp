@@ -78,6 +78,9 @@ NodeService::Route NodeService::classify(std::string_view path)
     } else if (path == "/v1/admin/purge") {
         route.kind = RouteKind::Purge;
         route.allow = "POST";
+    } else if (path == "/v1/admin/audit") {
+        route.kind = RouteKind::Audit;
+        route.allow = "GET";
     } else if (startsWith(path, kKeysPrefix)) {
         // /v1/admin/keys/{ns} lists cached ids; /v1/admin/keys/{ns}/{id}
         // shows one resource in every tier (the id may contain slashes).
@@ -113,6 +116,7 @@ bool NodeService::methodAllowed(const Route& route, std::string_view method)
     case RouteKind::Policy: return method == "GET" || method == "PUT";
     case RouteKind::Health:
     case RouteKind::Stats:
+    case RouteKind::Audit:
     case RouteKind::KeyLookup:
     case RouteKind::KeyList:
     case RouteKind::Metrics: return method == "GET";
@@ -203,6 +207,7 @@ void NodeService::handle(HttpRequest request, Respond respond)
         return;
     case RouteKind::Purge: respond(purge(request)); return;
     case RouteKind::Bump: respond(bump(route, request)); return;
+    case RouteKind::Audit: respond(auditPage(request)); return;
     case RouteKind::KeyLookup: respond(lookupKey(route)); return;
     case RouteKind::KeyList: respond(listKeys(route, request)); return;
     case RouteKind::Metrics: respond(metrics()); return;

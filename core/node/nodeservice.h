@@ -6,6 +6,7 @@
 // tested without sockets.
 
 #include "engine/engine.h"
+#include "node/audittail.h"
 #include "node/httpmessage.h"
 #include "node/metrics.h"
 #include "node/origincachecontrol.h"
@@ -68,6 +69,9 @@ public:
                                 std::string_view header);
     /// The stores under --data-dir that this node has (nodestorage.cpp).
     std::vector<StoreReport> storage() const;
+    /// Records of earlier runs (the end of the audit file, oldest first) for
+    /// `GET /v1/admin/audit`; call before the first admin request.
+    void seedAudit(std::vector<AuditRecord> records);
     /// Writes what waits for the disk: audit lines, unsaved versions. The
     /// node calls it on shutdown as well as on every tick.
     void retryStorage();
@@ -80,8 +84,8 @@ public:
 
 private:
     enum class RouteKind : std::uint8_t {
-        Item, Health, Stats, Policy, Purge, Bump, KeyLookup, KeyList, Metrics, BadItemPath,
-        NotFound
+        Item, Health, Stats, Policy, Purge, Bump, Audit, KeyLookup, KeyList, Metrics,
+        BadItemPath, NotFound
     };
     struct Route {
         RouteKind kind = RouteKind::NotFound;
@@ -123,6 +127,9 @@ private:
     HttpResponse purge(const HttpRequest& request);
     HttpResponse bump(const Route& route, const HttpRequest& request);
     HttpResponse metrics() const;
+    /// `GET /v1/admin/audit[?after=SEQ][&limit=N]`: the latest admin actions
+    /// (AuditTail::page).
+    HttpResponse auditPage(const HttpRequest& request) const;
     /// A purge body checked and resolved against the policy in force. With
     /// `dry_run` the purge only reports what it would remove, per tier
     /// (the console's invalidation preview): nothing removed, counted or audited.
@@ -178,6 +185,7 @@ private:
     Scheduler& m_clock;
     ServiceOptions m_options;
     AuditLog* m_audit;
+    AuditTail m_auditTail{newInstanceName()};
     VersionStore* m_versions;
     const DiskStore* m_clientCache = nullptr;
     std::string m_auditError;    ///< the latest refusal, kept after recovery

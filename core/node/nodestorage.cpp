@@ -16,16 +16,20 @@ namespace fallback::node {
 void NodeService::audit(const HttpRequest& request, std::string action, std::string target,
                         std::string result, bool ok, std::vector<std::string>* warnings)
 {
-    log("admin " + action + " " + target + ": " + result + " (from " + request.peer + ")");
-    if (!m_audit)
-        return;
     AuditRecord record;
+    if (const std::string* client = request.header("x-fallback-client"))
+        record.client = cleanClientName(*client);
+    log("admin " + action + " " + target + ": " + result + " (from " + request.peer +
+        (record.client.empty() ? "" : ", " + record.client) + ")");
     record.time = m_clock.now();
     record.action = std::move(action);
     record.target = std::move(target);
     record.result = std::move(result);
     record.ok = ok;
     record.peer = request.peer;
+    m_auditTail.add(record);
+    if (!m_audit)
+        return;
     const Status written = m_audit->append(record);
     if (written)
         return;
@@ -37,6 +41,12 @@ void NodeService::audit(const HttpRequest& request, std::string action, std::str
     if (warnings)
         warnings->push_back("done, but " + m_auditError + ": " + waiting +
                             " in memory until the disk takes " + (pending == 1 ? "it" : "them"));
+}
+
+void NodeService::seedAudit(std::vector<AuditRecord> records)
+{
+    for (AuditRecord& record : records)
+        m_auditTail.add(std::move(record));
 }
 
 void NodeService::persistVersions(std::vector<std::string>& warnings)

@@ -1,12 +1,14 @@
 // Integration tests of fallback-node's life cycle with real processes: the
 // last-known-good client cache surviving a restart with the origin down, a
 // bump surviving a restart (old copies stay unreachable), SIGTERM finishing
-// a request in flight and exiting 0 with the audit log on disk, the
+// a request in flight and exiting 0 with the audit log on disk, the audit
+// route reading the previous run's actions back from the file, the
 // generated admin token (0600, never logged), and the exit codes for bad
 // arguments, a bad policy and a taken port.
 #include "auditfile.h"
 #include "nodeharness.h"
 
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -111,6 +113,17 @@ void TestNodeRestart::bumpSurvivesRestart()
     // A namespace the bump did not touch keeps its version.
     QCOMPARE(second.admin("POST", QStringLiteral("/v1/admin/namespaces/swr/bump"))
                  .json().value(QStringLiteral("version")).toInt(), 2);
+    // The audit route still knows the first run's bump (read back from the
+    // file), under a new instance name, then the second run's own.
+    const QJsonObject audit = second.admin("GET", QStringLiteral("/v1/admin/audit")).json();
+    const QJsonArray records = audit.value(QStringLiteral("records")).toArray();
+    QCOMPARE(records.size(), 2);
+    QCOMPARE(records[0].toObject().value(QStringLiteral("target")).toString(),
+             QStringLiteral("namespace product"));
+    QCOMPARE(records[0].toObject().value(QStringLiteral("result")).toString(), QStringLiteral("version 4"));
+    QCOMPARE(records[1].toObject().value(QStringLiteral("target")).toString(), QStringLiteral("namespace swr"));
+    QCOMPARE(records[1].toObject().value(QStringLiteral("seq")).toInt(), 2);
+    QCOMPARE(audit.value(QStringLiteral("instance")).toString().size(), 16);
     QCOMPARE(second.terminate(), 0);
 }
 
