@@ -36,6 +36,9 @@ const char* const kUsageText =
     "  purge (--key NS:ID ... | --namespace NS | --all)\n"
     "                               purge keys, a namespace or everything\n"
     "  bump NS                      bump a namespace's version\n"
+    "  audit [--since DURATION | --limit N] [--json]\n"
+    "                               the deployment's latest purges, bumps and policy changes,\n"
+    "                               and who made them\n"
     "\n"
     "  --url URL                    the node's base URL, e.g. http://127.0.0.1:8080\n"
     "  --deployment NAME [--profiles FILE]\n"
@@ -228,5 +231,7 @@ int main(int argc, char** argv)
         return purgeCommand(args);
     if (command == "bump")
         return bumpCommand(args);
+    if (command == "audit")
+        return auditCommand(args);
     return usageError("unknown command '" + command + "'");
 }

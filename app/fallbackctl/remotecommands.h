@@ -1,7 +1,7 @@
 #pragma once
 
 // fallbackctl's commands against a live deployment (SPEC §5): stats,
-// policy get / apply, purge, bump. Each returns the process exit code.
+// policy get / apply, purge, bump, audit. Each returns the process exit code.
 
 #include <string>
 #include <vector>
@@ -13,5 +13,7 @@ int statsCommand(const std::vector<std::string>& args);
 int policyCommand(const std::vector<std::string>& args);
 int purgeCommand(const std::vector<std::string>& args);
 int bumpCommand(const std::vector<std::string>& args);
+/// The deployment's latest admin actions, whoever made them (auditcommand.cpp).
+int auditCommand(const std::vector<std::string>& args);
 
 } // namespace fallbackctl

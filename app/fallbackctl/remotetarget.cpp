@@ -7,8 +7,11 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace fallbackctl {
 
@@ -27,7 +30,8 @@ const char* const kConnectionHelp =
 namespace {
 
 constexpr std::string_view kValueFlags[] = {"--url",        "--deployment", "--profiles", "--token-file",
-                                            "--timeout",    "--if-match",   "--key",      "--namespace"};
+                                            "--timeout",    "--if-match",   "--key",      "--namespace",
+                                            "--since",      "--limit"};
 constexpr std::string_view kCommonFlags[] = {"--url",     "--deployment", "--profiles", "--token-file",
                                              "--timeout", "--help",       "-h"};
 
@@ -129,6 +133,19 @@ std::optional<int> parseRemoteArgs(const std::vector<std::string>& args, std::in
             out.ns = value;
         } else if (flag == "--key") {
             out.keys.push_back(value);
+        } else if (flag == "--since") {
+            const std::optional<Micros> since = parseDuration(value);
+            if (!since || *since <= 0)
+                return usage("--since needs a duration such as 30m or 2h, not '" + value + "'", usageText);
+            once = !out.since;
+            out.since = *since;
+        } else if (flag == "--limit") {
+            int limit = 0;
+            const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), limit);
+            if (error != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 1000)
+                return usage("--limit needs a whole number from 1 to 1000, not '" + value + "'", usageText);
+            once = !out.limit;
+            out.limit = limit;
         }
         if (!once)
             return usage(flag + " is given twice", usageText);
@@ -142,6 +159,22 @@ std::string defaultProfilesPath()
         return std::string(xdg) + "/fallback-console/deployments.yaml";
     const char* home = std::getenv("HOME");
     return std::string(home && *home ? home : ".") + "/.config/fallback-console/deployments.yaml";
+}
+
+std::string clientName()
+{
+    std::string user;
+    if (const passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        user = entry->pw_name;
+    else if (const char* name = std::getenv("USER"); name)
+        user = name;
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0)
+        host[0] = '\0';
+    std::string name = "fallbackctl";
+    if (!user.empty() || host[0])
+        name += " " + (user.empty() ? std::string("?") : user) + "@" + (host[0] ? host : "?");
+    return name;
 }
 
 std::optional<int> resolveTarget(const RemoteArgs& args, const std::string& usageText, Target& out)
@@ -186,6 +219,7 @@ std::optional<int> resolveTarget(const RemoteArgs& args, const std::string& usag
     }
     while (ep.url.size() > 1 && ep.url.back() == '/')
         ep.url.pop_back();
+    ep.client = clientName();
     if (args.timeout) {
         ep.timeout = *args.timeout;
         ep.connectTimeout = std::min(ep.connectTimeout, *args.timeout);

@@ -30,6 +30,8 @@ struct RemoteArgs {
     std::vector<std::string> keys;
     std::optional<std::string> ns;
     bool all = false;
+    std::optional<fallback::Micros> since; ///< `--since DURATION` (audit)
+    std::optional<int> limit;              ///< `--limit N` (audit)
     bool help = false;
     std::vector<std::string> positional;
 };
@@ -54,6 +56,10 @@ struct Target {
     std::string label;     ///< the URL, or `NAME (URL)` for a profile
     bool hasToken = false;
 };
+
+/// `fallbackctl USER@HOST`: who is asking, for the node's audit log
+/// (live::Endpoint::client).
+std::string clientName();
 
 /// Resolves --url / --deployment and the token (--token-file, else the
 /// profile's token source, else FALLBACK_TOKEN). Returns an exit code after

@@ -102,4 +102,17 @@ CallId AdminClient::bump(const Endpoint& endpoint, const std::string& ns, Respon
                    {"Content-Type: application/json"}, std::move(done));
 }
 
+CallId AdminClient::audit(const Endpoint& endpoint, std::int64_t after, int limit, ResponseHandler done)
+{
+    std::string path = "/v1/admin/audit";
+    char separator = '?';
+    if (after >= 0) {
+        path += "?after=" + std::to_string(after);
+        separator = '&';
+    }
+    if (limit > 0)
+        path += separator + std::string("limit=") + std::to_string(limit);
+    return request(endpoint, "GET", std::move(path), {}, {}, std::move(done));
+}
+
 } // namespace fallback::live

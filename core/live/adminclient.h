@@ -27,6 +27,11 @@ struct Endpoint {
     /// A `Retry-After` up to this long is waited for before the retry; a
     /// longer one ends the call with that answer (see Response::retryAfter).
     Micros maxRetryAfter = 30 * kMicrosPerSecond;
+    /// Who is asking, sent as `X-Fallback-Client` with every call (e.g.
+    /// `fallbackctl alice@ops-1`): the node writes it into its audit log, so
+    /// its audit route tells one console or script from another. Not a
+    /// credential. Control and non-ASCII characters are dropped; empty: not sent.
+    std::string client;
     /// CA bundle (PEM) that verifies https:// peers instead of the system's.
     /// When empty: $CURL_CA_BUNDLE, else $SSL_CERT_FILE, else the system
     /// store. Peer and host verification are always on.
@@ -100,6 +105,10 @@ public:
     /// Never retried (an invalidation must not run twice by accident).
     CallId purge(const Endpoint& endpoint, const PurgeRequest& request, ResponseHandler done);
     CallId bump(const Endpoint& endpoint, const std::string& ns, ResponseHandler done);
+    /// `GET /v1/admin/audit`: the node's latest admin actions. `after` >= 0
+    /// asks for those numbered above it (`?after=N`), else the newest;
+    /// `limit` > 0 caps the page. Parse the answer with parseAuditPage().
+    CallId audit(const Endpoint& endpoint, std::int64_t after, int limit, ResponseHandler done);
     /// Any other call, e.g. `GET /metrics`. Retried only when `method` is GET.
     CallId request(const Endpoint& endpoint, std::string method, std::string path,
                    std::string body, std::vector<std::string> headers, ResponseHandler done);

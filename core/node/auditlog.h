@@ -7,6 +7,7 @@
 // memory, in order, and is written as soon as the disk takes it again; the
 // file only ever holds whole lines. Never holds a token.
 
+#include "util/isotime.h"
 #include "util/result.h"
 #include "util/units.h"
 
@@ -47,11 +48,6 @@ std::string auditLine(const AuditRecord& record);
 /// malformed, no valid `time` or `action`).
 std::optional<AuditRecord> parseAuditLine(std::string_view line);
 
-/// `2024-05-01T12:00:00.123Z` for a wall-clock instant.
-std::string isoTime(Micros time);
-/// The instant of an isoTime() text (milliseconds optional); nullopt when
-/// it is not one.
-std::optional<Micros> parseIsoTime(std::string_view text);
 
 /// Append-only, called on the engine's thread. Each line is one write(),
 /// and fsync() follows before append() returns (once for all the lines an

@@ -1,7 +1,8 @@
 // fallbackctl's remote commands against a REAL fallback-node in front of
 // fallback-testorigin, both on 127.0.0.1 with free ports: stats (and that
 // core's parseStats reads what the node sends), policy get / apply with
-// ETags, purge, bump, and the token checks. Skipped only when the two
+// ETags, purge, bump, audit (who did what, from the node's audit route), and
+// the token checks. Skipped only when the two
 // binaries are not built.
 #include "fallbackctlrunner.h"
 #include "live/remotestats.h"
@@ -91,6 +92,7 @@ private slots:
     void policyApply();
     void purge();
     void bump();
+    void audit();
     void tokens();
     void deploymentProfile();
     void originCacheControlWarnings();
@@ -307,6 +309,46 @@ void TestFallbackctlLive::bump()
     const QJsonObject doc = QJsonDocument::fromJson(json.out).object();
     QCOMPARE(doc.value(QStringLiteral("namespace")).toString(), QStringLiteral("config"));
     QCOMPARE(doc.value(QStringLiteral("version")).toInt(), 14);
+}
+
+void TestFallbackctlLive::audit()
+{
+    // After purge() and bump(): the node's audit route lists them, oldest
+    // first, with who asked (fallbackctl names itself and its user).
+    const Run table = runFallbackctl(remote({QStringLiteral("audit"), QStringLiteral("--limit"), QStringLiteral("3")}),
+                                     env());
+    QCOMPARE(table.exitCode, 0);
+    const QStringList lines = QString::fromUtf8(table.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 4);
+    QVERIFY2(lines[0].startsWith(QStringLiteral("TIME (UTC)")) && lines[0].endsWith(QStringLiteral("BY")),
+             table.out.constData());
+    QVERIFY2(lines[1].contains(QStringLiteral("purge")) && lines[1].contains(QStringLiteral("all")), table.out.constData());
+    const QRegularExpression bumpRow(QStringLiteral(
+        "^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z +bump +namespace config +version 14 +fallbackctl \\S+@\\S+ \\(127\\.0\\.0\\.1\\)$"));
+    QVERIFY2(bumpRow.match(lines[3]).hasMatch(), qPrintable(lines[3]));
+
+    const Run json = runFallbackctl(remote({QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("1h"),
+                                            QStringLiteral("--json")}),
+                                    env());
+    QCOMPARE(json.exitCode, 0);
+    const QJsonObject doc = QJsonDocument::fromJson(json.out).object();
+    const QJsonArray records = doc.value(QStringLiteral("records")).toArray();
+    QVERIFY2(records.size() >= 5, json.out.constData()); // 3 purges, 2 bumps at least
+    for (const QJsonValue& record : records) {
+        QVERIFY(record.toObject().value(QStringLiteral("client")).toString().startsWith(QStringLiteral("fallbackctl ")));
+        QVERIFY(record.toObject().value(QStringLiteral("seq")).toInt() > 0);
+    }
+    QCOMPARE(records.last().toObject().value(QStringLiteral("result")).toString(), QStringLiteral("version 14"));
+    QCOMPARE(doc.value(QStringLiteral("last_seq")).toInt(), records.last().toObject().value(QStringLiteral("seq")).toInt());
+
+    // Usage errors are refused before anything is sent.
+    for (const QStringList& bad : {QStringList{QStringLiteral("audit"), QStringLiteral("extra")},
+                                   QStringList{QStringLiteral("audit"), QStringLiteral("--limit"), QStringLiteral("0")},
+                                   QStringList{QStringLiteral("audit"), QStringLiteral("--since"), QStringLiteral("soon")}}) {
+        const Run refused = runFallbackctl(remote(bad), env());
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY(refused.err.contains("usage: fallbackctl audit"));
+    }
 }
 
 void TestFallbackctlLive::tokens()
