@@ -194,11 +194,14 @@ public:
         QByteArray body;
         QByteArray etag;
     };
+    /// `client`, when given, is sent as X-Fallback-Client (who is asking).
     Reply admin(const QByteArray& method, const QString& path, const QByteArray& body = {},
-                const QByteArray& ifMatch = {})
+                const QByteArray& ifMatch = {}, const QByteArray& client = {})
     {
         QNetworkRequest request(QUrl(m_url + path));
         request.setRawHeader("Authorization", QByteArray("Bearer ") + kToken);
+        if (!client.isEmpty())
+            request.setRawHeader("X-Fallback-Client", client);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         if (!ifMatch.isEmpty())
             request.setRawHeader("If-Match", ifMatch);

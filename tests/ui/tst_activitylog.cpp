@@ -67,6 +67,7 @@ private slots:
     void modelResetsOnLoad();
     void pageFiltersByTextActionAndWorkspace();
     void pageFollowsTheNewestRecord();
+    void othersAndSimulationsStayOutOfTheFile();
     void render();
 
 private:
@@ -360,6 +361,41 @@ void TestActivityLog::pageFollowsTheNewestRecord()
     log.append(makeRecord(QStringLiteral("bump"), QStringLiteral("product"), QStringLiteral("version 2")));
     QCOMPARE(bar->value(), 0);
     QCOMPARE(page.filterModel()->rowCount(), 61);
+}
+
+void TestActivityLog::othersAndSimulationsStayOutOfTheFile()
+{
+    // The file holds what people did in this console: a scenario's events
+    // and other clients' actions (their node's audit log has those) are
+    // shown, with who did them, but not written.
+    const QString path = m_dir.filePath(QStringLiteral("sources.jsonl"));
+    ActivityLog log;
+    log.setPath(path);
+    ActivityRecord simulated = makeRecord(QStringLiteral("fault"), QStringLiteral("origin"), QStringLiteral("down"));
+    simulated.simulated = true;
+    ActivityRecord remote = makeRecord(QStringLiteral("purge"), QStringLiteral("namespace product"),
+                                       QStringLiteral("purged 3"), true, QStringLiteral("demo"), -30);
+    remote.remote = true;
+    remote.by = QStringLiteral("fallbackctl alice@ops-1 (10.0.0.3)");
+    log.append(makeRecord(QStringLiteral("bump"), QStringLiteral("product"), QStringLiteral("version 4")));
+    log.append(simulated);
+    log.append(remote); // 30 s older than the bump: it arrived with a later poll
+    const QList<QByteArray> lines = fileLines(path);
+    QCOMPARE(lines.size(), 1);
+    QVERIFY(lines[0].contains("\"bump\""));
+    QCOMPARE(log.unwrittenCount(), 0);
+
+    ActivityPage page;
+    page.setLog(&log);
+    const QAbstractItemModel* rows = page.filterModel();
+    QCOMPARE(rows->rowCount(), 3);
+    // Oldest first by when it happened, whatever the order it arrived in.
+    QCOMPARE(rows->index(0, ActivityModel::Action).data().toString(), QStringLiteral("purge"));
+    QCOMPARE(rows->index(0, ActivityModel::By).data().toString(), remote.by);
+    QVERIFY(rows->index(0, ActivityModel::By).data(Qt::ToolTipRole).toString().contains(QStringLiteral("audit log")));
+    QCOMPARE(rows->index(1, ActivityModel::By).data().toString(), QStringLiteral("this console"));
+    QCOMPARE(rows->index(2, ActivityModel::By).data().toString(), QStringLiteral("scenario"));
+    QCOMPARE(rows->headerData(ActivityModel::By, Qt::Horizontal).toString(), QStringLiteral("By"));
 }
 
 void TestActivityLog::render()

@@ -160,12 +160,18 @@ void TestChartMarkers::pageMarksActivityOnItsAxis()
     // Neither a failed action nor one off the clock is marked.
     workspace.answerActivity(done("purge", "pricing", "refused", 97 * kMicrosPerSecond, -1, false));
     workspace.answerActivity(done("purge", "session", "purged 1 entry", -1));
+    // Another client's purge (a live node's audit log) says whose it was.
+    ActivityRecord other = done("purge", "all", "purged 40", 98 * kMicrosPerSecond);
+    other.remote = true;
+    other.by = QStringLiteral("fallbackctl alice@ops-1 (10.0.0.3)");
+    workspace.answerActivity(other);
     page.refreshNow();
 
     const QList<ChartMarker> markers = page.markers(QStringLiteral("requests"));
     QCOMPARE(labels(markers),
              (QStringList{QStringLiteral("purge product"), QStringLiteral("origin down for 20s"),
-                          QStringLiteral("bump config"), QStringLiteral("policy applied")}));
+                          QStringLiteral("bump config"), QStringLiteral("policy applied"),
+                          QStringLiteral("purge all (fallbackctl)")}));
     QCOMPARE(markers[0].x, -9.0);
     QCOMPARE(markers[1].x, -29.0);
     QCOMPARE(markers[1].until, -9.0);
@@ -178,7 +184,8 @@ void TestChartMarkers::pageMarksActivityOnItsAxis()
     workspace.push(seconds(100, 155)); // edge: second 154, the window from -60
     page.refreshNow();
     QCOMPARE(labels(page.markers(QStringLiteral("requests"))),
-             (QStringList{QStringLiteral("bump config"), QStringLiteral("policy applied")}));
+             (QStringList{QStringLiteral("bump config"), QStringLiteral("policy applied"),
+                          QStringLiteral("purge all (fallbackctl)")}));
     QCOMPARE(page.markers(QStringLiteral("requests")).at(0).x, -59.0);
 
     // A reset run starts a new timeline: the old marks go with its series.

@@ -74,8 +74,11 @@ private:
     {
         return QTest::qWaitFor(
             [&] {
+                // ... and its audit log read: what other tests did to the
+                // shared node has arrived before a test starts counting.
                 return workspace->state() == Workspace::State::Connected
-                       && workspace->appliedPolicy().find("product") != nullptr;
+                       && workspace->appliedPolicy().find("product") != nullptr
+                       && workspace->followsAuditLog();
             },
             kTimeout);
     }
@@ -245,6 +248,53 @@ private slots:
         QCOMPARE(record.result, QStringLiteral("version %1 → %2").arg(before).arg(before + 1));
         QTRY_COMPARE_WITH_TIMEOUT(workspace->appliedPolicy().find("session")->version, before + 1,
                                   kTimeout);
+    }
+
+    void othersActionsAreListed()
+    {
+        // Another client purges before this console connects, and bumps
+        // while it watches: both arrive from the node's audit log, marked as
+        // theirs; this console's own purge is recorded once, as its own.
+        QCOMPARE(m_node.admin("POST", QStringLiteral("/v1/admin/purge"), R"({"namespace":"config"})", {},
+                              "ci-script 7")
+                     .status,
+                 200);
+        auto workspace = std::make_unique<LiveWorkspace>(profile("staging-n"), m_client);
+        QSignalSpy activity(workspace.get(), &Workspace::activity);
+        workspace->setToken(LiveNode::kToken);
+        workspace->start();
+        QVERIFY(connected(workspace.get()));
+        auto remoteOnes = [&] {
+            QList<ActivityRecord> found;
+            for (const QList<QVariant>& args : activity)
+                if (args.at(0).value<ActivityRecord>().remote)
+                    found << args.at(0).value<ActivityRecord>();
+            return found;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!remoteOnes().isEmpty(), kTimeout);
+        const ActivityRecord purge = remoteOnes().last();
+        QCOMPARE(purge.action, QStringLiteral("purge"));
+        QCOMPARE(purge.target, QStringLiteral("namespace config"));
+        QCOMPARE(purge.by, QStringLiteral("ci-script 7 (127.0.0.1)"));
+        QVERIFY(qAbs(purge.when.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+
+        const qsizetype before = remoteOnes().size();
+        workspace->invalidate({Invalidation::Kind::PurgeNamespace, QStringLiteral("session"), {}});
+        QCOMPARE(m_node.admin("POST", QStringLiteral("/v1/admin/namespaces/pricing/bump"), {}, {}, "ci-script 7")
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(remoteOnes().size(), before + 1, kTimeout);
+        QCOMPARE(remoteOnes().last().action, QStringLiteral("bump"));
+        // Polls go on; this console's purge never comes back as another's.
+        const int polls = workspace->pollsAnswered();
+        QTRY_VERIFY_WITH_TIMEOUT(workspace->pollsAnswered() >= polls + 3, kTimeout);
+        QCOMPARE(remoteOnes().size(), before + 1);
+        int own = 0;
+        for (const QList<QVariant>& args : activity) {
+            const auto record = args.at(0).value<ActivityRecord>();
+            own += !record.remote && record.target == QStringLiteral("session") ? 1 : 0;
+        }
+        QCOMPARE(own, 1);
     }
 
     void refusedWritesShowAsWarnings()

@@ -155,7 +155,9 @@ void ActivityLog::writePending()
     }
     while (m_unwritten > 0) {
         const ActivityRecord& record = m_records.at(count() - m_unwritten);
-        if (record.simulated) { // the audit file holds what people did
+        // The file holds what people did here: not a simulation's events,
+        // nor what other clients did (their deployment's audit log has it).
+        if (record.simulated || record.remote) {
             --m_unwritten;
             continue;
         }

@@ -7,6 +7,17 @@
 
 namespace fallback::ui {
 
+namespace {
+
+QString byText(const ActivityRecord& record)
+{
+    if (record.remote)
+        return record.by;
+    return record.simulated ? ActivityModel::tr("scenario") : ActivityModel::tr("this console");
+}
+
+} // namespace
+
 ActivityModel::ActivityModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void ActivityModel::setLog(ActivityLog* log)
@@ -56,6 +67,7 @@ QVariant ActivityModel::data(const QModelIndex& index, int role) const
         case Workspace: return record.workspace;
         case Action: return record.action;
         case Target: return record.target;
+        case By: return byText(record);
         case Result: return record.ok ? record.result : QString(tr("failed: ") + record.result);
         }
         return {};
@@ -64,6 +76,9 @@ QVariant ActivityModel::data(const QModelIndex& index, int role) const
             return record.when.toUTC().toString(Qt::ISODateWithMs);
         if (index.column() == Result)
             return record.result;
+        if (index.column() == By && record.remote)
+            return tr("Done by another client of this deployment, as its audit log says: %1")
+                .arg(record.by);
         return {};
     case Qt::ForegroundRole:
         if (!record.ok)
@@ -75,6 +90,7 @@ QVariant ActivityModel::data(const QModelIndex& index, int role) const
         case Workspace: return record.workspace;
         case Action: return record.action;
         case Target: return record.target;
+        case By: return byText(record);
         case Result: return record.result;
         }
         return {};
@@ -94,6 +110,7 @@ QVariant ActivityModel::headerData(int section, Qt::Orientation orientation, int
     case Workspace: return tr("Workspace");
     case Action: return tr("Action");
     case Target: return tr("Target");
+    case By: return tr("By");
     case Result: return tr("Result");
     }
     return {};
@@ -101,7 +118,14 @@ QVariant ActivityModel::headerData(int section, Qt::Orientation orientation, int
 
 // --- ActivityFilterModel ----------------------------------------------------
 
-ActivityFilterModel::ActivityFilterModel(QObject* parent) : QSortFilterProxyModel(parent) {}
+ActivityFilterModel::ActivityFilterModel(QObject* parent) : QSortFilterProxyModel(parent)
+{
+    // Oldest first by when it happened: another client's action arrives with
+    // the next poll of its deployment's audit log, after this console's
+    // later ones, and a connect brings in the recent past.
+    setSortRole(ActivityModel::RawRole);
+    sort(ActivityModel::Time, Qt::AscendingOrder);
+}
 
 void ActivityFilterModel::setWorkspaceFilter(const QString& workspace)
 {

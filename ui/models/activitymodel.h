@@ -8,8 +8,9 @@ namespace fallback::ui {
 
 class ActivityLog;
 
-/// The records of an ActivityLog as a table, oldest first (newest last, as
-/// in the file, so a view follows the log by scrolling to the bottom). An
+/// The records of an ActivityLog as a table, in the order appended. `By`
+/// names who did it: this console, a scenario, or another client of a live
+/// deployment (ActivityRecord::by). An
 /// append inserts one row at the end (rowsInserted, never a reset); a
 /// reload of the log resets the model. Failed results are red
 /// (Qt::ForegroundRole on every column). GUI thread only.
@@ -17,7 +18,7 @@ class ActivityModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { Time, Workspace, Action, Target, Result, ColumnCount };
+    enum Column { Time, Workspace, Action, Target, By, Result, ColumnCount };
     enum Role {
         /// Raw values: QDateTime (UTC) for Time, the plain string otherwise.
         RawRole = Qt::UserRole + 1,
@@ -44,7 +45,8 @@ private:
 
 /// Filters an ActivityModel by workspace (exact name; empty = all), by action
 /// (`purge`, `bump`, ...; empty = all) and by free text matched,
-/// case-insensitively, against every column. Keeps the source order.
+/// case-insensitively, against every column. Sorted by time, oldest first
+/// (records at the same instant keep the order they were appended in).
 class ActivityFilterModel : public QSortFilterProxyModel {
     Q_OBJECT
 

@@ -1,6 +1,8 @@
 #include "models/preferences.h"
 
 #include <QFileInfo>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 
 namespace fallback::ui {
 
@@ -10,6 +12,7 @@ const QString kState = QStringLiteral("window/state");
 const QString kSplitter = QStringLiteral("window/splitter");
 const QString kRecent = QStringLiteral("files/recentScenarios");
 const QString kLastDirectory = QStringLiteral("files/lastDirectory");
+const QString kClientId = QStringLiteral("live/clientId");
 const QString kTheme = QStringLiteral("appearance/theme");
 const QString kSpeed = QStringLiteral("simulation/defaultSpeed");
 } // namespace
@@ -63,6 +66,17 @@ void Preferences::setTheme(Theme theme)
 
 double Preferences::defaultSpeed() const { return m_settings.value(kSpeed, 10.0).toDouble(); }
 void Preferences::setDefaultSpeed(double speed) { m_settings.setValue(kSpeed, speed); }
+QString Preferences::clientId()
+{
+    QString id = m_settings.value(kClientId).toString();
+    static const QRegularExpression valid(QStringLiteral("^[0-9a-f]{8}$"));
+    if (!valid.match(id).hasMatch()) {
+        id = QStringLiteral("%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
+        m_settings.setValue(kClientId, id);
+    }
+    return id;
+}
+
 QString Preferences::lastDirectory() const { return m_settings.value(kLastDirectory).toString(); }
 void Preferences::setLastDirectory(const QString& path) { m_settings.setValue(kLastDirectory, path); }
 

@@ -34,6 +34,10 @@ public:
     void setDefaultSpeed(double speed);
     QString lastDirectory() const;
     void setLastDirectory(const QString& path);
+    /// 8 hex digits naming this installation of the console, made and kept
+    /// at the first call: it tells this console's actions from others' in a
+    /// deployment's audit log (LiveWorkspace::clientName()). Not a secret.
+    QString clientId();
 
 private:
     QSettings m_settings;

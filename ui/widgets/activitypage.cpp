@@ -79,6 +79,7 @@ ActivityPage::ActivityPage(QWidget* parent)
     header->resizeSection(ActivityModel::Action,
                           metrics.horizontalAdvance(QStringLiteral("policy")) + 32);
     header->resizeSection(ActivityModel::Target, metrics.horizontalAdvance(QLatin1Char('m')) * 13);
+    header->resizeSection(ActivityModel::By, metrics.horizontalAdvance(QLatin1Char('m')) * 11);
 
     m_pathLabel = new QLabel(this);
     m_pathLabel->setObjectName(QStringLiteral("logPathLabel"));

@@ -286,6 +286,8 @@ void OverviewPage::onActivity(const ActivityRecord& record)
     } else {
         return;
     }
+    if (record.remote && !record.by.isEmpty()) // another client's: say which, briefly
+        mark.label += QStringLiteral(" (%1)").arg(record.by.section(QLatin1Char(' '), 0, 0));
     if (m_marks.size() >= kMaxMarks)
         m_marks.erase(m_marks.begin());
     m_marks.push_back(std::move(mark));

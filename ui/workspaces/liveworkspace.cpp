@@ -83,6 +83,7 @@ live::Endpoint LiveWorkspace::endpoint(bool poll) const
     while (!endpoint.url.empty() && endpoint.url.back() == '/')
         endpoint.url.pop_back();
     endpoint.token = m_token;
+    endpoint.client = clientName().toStdString();
     // A poll is not retried: the next poll is its retry, and an outage must
     // show as Unreachable at the first missed answer.
     if (poll)
@@ -100,7 +101,7 @@ void LiveWorkspace::dropCalls()
     for (std::uint64_t id : m_calls)
         m_client->cancel(id);
     m_calls.clear();
-    m_pollCall = m_policyCall = m_healthCall = 0;
+    m_pollCall = m_policyCall = m_healthCall = m_auditCall = 0;
     m_policyAgain = false;
     // Whoever waited for a policy read gets the next one.
     m_afterNextRead.insert(m_afterNextRead.begin(), m_afterThisRead.begin(), m_afterThisRead.end());
@@ -157,6 +158,7 @@ void LiveWorkspace::setProfile(const DeploymentProfile& profile)
     m_healthAt = {}; // asked at the new node's first answer
     m_healthProblem.clear();
     setWarnings({});
+    resetAudit();
     setState(State::Connecting);
     if (m_started && !m_paused)
         poll();
@@ -266,6 +268,7 @@ void LiveWorkspace::onStats(const AdminAnswer& answer, const StatsReading& readi
         m_statsPolicyEtag = reading.policyEtag;
         if (!m_policyKnown || etagMoved)
             fetchPolicy();
+        pollAudit();
     }
     if (!answer.ok() || !reading.ok)
         publishClockOnly();

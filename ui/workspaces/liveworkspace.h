@@ -18,6 +18,7 @@
 
 namespace fallback::live {
 class AdminClient;
+struct AuditPage;
 struct Endpoint;
 struct Response;
 } // namespace fallback::live
@@ -53,6 +54,16 @@ struct AdminAnswer;
 /// node's dry runs; key lookups its keys endpoints. An apply, purge or bump
 /// the node did but could not write down (its `X-Fallback-Warning` headers)
 /// is still ok, with the warnings in its activity record and policyApplied().
+///
+/// Other clients: after each good stats answer the node's audit route is
+/// read from the last number seen (at connect: its newest kAuditBacklog).
+/// Each purge, bump or policy change another client made (another console,
+/// fallbackctl, a script) becomes a `remote` activity() record stamped with
+/// the node's time, so that the Activity tab lists and the Overview marks
+/// it. This console's own are recognised by clientName() and skipped: they
+/// were recorded when done. A node restarted (a new instance name) is read
+/// from its newest again, skipping records already shown; a node without
+/// the route (HTTP 404) is not asked again.
 ///
 /// A production deployment is read-only until unlocked for the session:
 /// applyPolicy() and invalidate() then refuse, and say so.
@@ -145,6 +156,19 @@ public:
     /// Drops every queued invalidation (not one already on the wire), with an
     /// activity() record each.
     void cancelQueued();
+    /// `fallback-console USER@HOST #ID` (ID: Preferences::clientId()), sent
+    /// as X-Fallback-Client with every call, so that the node's audit log
+    /// says which console did what.
+    static QString clientName();
+    /// The node's audit route has been read since the connection began:
+    /// other clients' actions from now on arrive as records. False before,
+    /// and for a node without the route.
+    bool followsAuditLog() const { return !m_auditInstance.empty(); }
+    /// Records read from the node's audit log at connect (the recent past).
+    static constexpr int kAuditBacklog = 50;
+    /// Largest page asked for afterwards.
+    static constexpr int kAuditPage = 200;
+
     /// Tests only: the back-off without Retry-After starts at `base` (and is
     /// capped at 12 × base) instead of kRateLimitBackoff.
     void setRateLimitBackoff(Micros base) { m_rateLimitBackoff = base; }
@@ -209,6 +233,13 @@ private:
     void publishClockOnly();
     /// Reads of a scope per second over the last answers.
     double recentReadsPerSecond(const Invalidation& invalidation) const;
+    // other clients' actions (liveaudit.cpp)
+    /// Reads the node's audit route from the last number seen, unless a
+    /// read is under way or the node has no such route.
+    void pollAudit();
+    void onAuditPage(const AdminAnswer& answer, const std::shared_ptr<const live::AuditPage>& page);
+    /// Forgets what was read of the audit log (another node).
+    void resetAudit();
     /// Why a call failed, in one sentence for people.
     QString failure(const AdminAnswer& answer, const QString& what) const;
 
@@ -246,6 +277,12 @@ private:
     std::string m_policyEtag;      ///< the ETag header of that read
     std::string m_statsPolicyEtag; ///< `policy_etag` of the last stats answer
     std::deque<SnapshotPtr> m_recent; ///< the last stats snapshots, for rates
+
+    std::uint64_t m_auditCall = 0;
+    std::string m_auditInstance;       ///< the node run whose numbers m_auditSeq counts
+    std::uint64_t m_auditSeq = 0;      ///< the last audit record number read
+    bool m_auditUnsupported = false;   ///< the node answered 404: an older node
+    std::set<std::string> m_auditShown; ///< records emitted, against a restarted node's repeats
 
     std::uint64_t m_healthCall = 0;
     QDateTime m_healthAt;        ///< when the health was last asked

@@ -49,6 +49,13 @@ struct ActivityRecord {
     /// Happened inside a simulation (a scenario's scheduled event), not by
     /// a person's hand: shown in the Activity tab, not written to the audit file.
     bool simulated = false;
+    /// Done by another client of a live deployment (another console,
+    /// fallbackctl, a script), as its audit route reports it: shown in the
+    /// Activity tab and on the Overview, not written to this console's
+    /// activity file (the node's own audit log keeps it).
+    bool remote = false;
+    /// Who did a remote record, e.g. `fallbackctl alice@ops-1 (10.0.0.3)`.
+    QString by = {};
     /// On the workspace's own clock (virtual time in a local run, the wall
     /// clock in live mode), where the Overview marks it: when it happened
     /// and, for a fault with a duration, when it ends. -1: unknown. Not kept
