@@ -79,7 +79,9 @@ ActivityPage::ActivityPage(QWidget* parent)
     header->resizeSection(ActivityModel::Action,
                           metrics.horizontalAdvance(QStringLiteral("policy")) + 32);
     header->resizeSection(ActivityModel::Target, metrics.horizontalAdvance(QLatin1Char('m')) * 13);
-    header->resizeSection(ActivityModel::By, metrics.horizontalAdvance(QLatin1Char('m')) * 11);
+    // Room for a typical `fallbackctl alice@ops-1 (10.0.0.3)`; the tooltip has the rest.
+    header->resizeSection(ActivityModel::By,
+                          metrics.horizontalAdvance(QStringLiteral("fallbackctl alice@ops-1 (10.0.0.3)")) + 16);
 
     m_pathLabel = new QLabel(this);
     m_pathLabel->setObjectName(QStringLiteral("logPathLabel"));
