@@ -85,15 +85,29 @@ private slots:
         QVERIFY(at.data(Qt::ToolTipRole).toString().contains(QStringLiteral("unlocked")));
     }
 
-    void warningsInTheToolTip()
+    void warningsInTheToolTipAndOnTheDot()
     {
         WorkspaceTreeModel model;
         FakeWorkspace workspace(Workspace::Kind::Live, QStringLiteral("edge"));
+        workspace.changeState(Workspace::State::Connected);
         model.addWorkspace(&workspace);
         const QModelIndex at = model.indexOf(&workspace);
+        // The dot's lower right: the state's green without warnings, the
+        // warning badge with them, and the view hears of the change.
+        auto corner = [&] {
+            const QIcon icon = at.data(Qt::DecorationRole).value<QIcon>();
+            return icon.pixmap(12, 12).toImage().pixelColor(8, 8);
+        };
+        QCOMPARE(corner(), WorkspaceTreeModel::stateColor(int(Workspace::State::Connected)));
+        QCOMPARE(at.data(WorkspaceTreeModel::WarningCountRole).toInt(), 0);
         QVERIFY(!at.data(Qt::ToolTipRole).toString().contains(QStringLiteral("warns")));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         workspace.changeWarnings({QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third"),
                                   QStringLiteral("fourth")});
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(corner(), WorkspaceTreeModel::warningColor());
+        QCOMPARE(at.data(WorkspaceTreeModel::WarningCountRole).toInt(), 4);
+        QCOMPARE(at.data(Qt::AccessibleDescriptionRole).toString(), QStringLiteral("Connected, 4 warning(s)"));
         const QString tip = at.data(Qt::ToolTipRole).toString();
         QVERIFY2(tip.contains(QStringLiteral("\nThe node warns:\n\u2022 first\n\u2022 second\n\u2022 third\n"
                                              "\u2026 and 1 more on the Namespaces tab")),
@@ -101,6 +115,7 @@ private slots:
         QVERIFY(!tip.contains(QStringLiteral("fourth")));
         workspace.changeWarnings({});
         QVERIFY(!at.data(Qt::ToolTipRole).toString().contains(QStringLiteral("warns")));
+        QCOMPARE(corner(), WorkspaceTreeModel::stateColor(int(Workspace::State::Connected)));
     }
 
     void removedAndDestroyedWorkspacesLeave()

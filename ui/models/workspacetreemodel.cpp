@@ -16,7 +16,9 @@ namespace {
 // Internal ids: groups have 0, workspaces 1 + group.
 constexpr quintptr kGroupId = 0;
 
-QIcon dot(const QColor& color, bool hollow)
+/// The state's dot; `warns` adds an amber badge at its lower right (the
+/// node gives advice while its state is fine: not the Degraded amber dot).
+QIcon dot(const QColor& color, bool hollow, bool warns)
 {
     QPixmap pixmap(12, 12);
     pixmap.fill(Qt::transparent);
@@ -30,6 +32,11 @@ QIcon dot(const QColor& color, bool hollow)
         painter.setBrush(color);
         painter.setPen(color.darker(130));
         painter.drawEllipse(QRectF(1.5, 1.5, 9, 9));
+    }
+    if (warns) {
+        painter.setBrush(WorkspaceTreeModel::warningColor());
+        painter.setPen(QPen(Qt::white, 1.0));
+        painter.drawEllipse(QRectF(6.5, 6.5, 5, 5));
     }
     return QIcon(pixmap);
 }
@@ -109,6 +116,7 @@ void WorkspaceTreeModel::addWorkspace(Workspace* workspace)
     };
     connect(workspace, &Workspace::stateChanged, this, changed);
     connect(workspace, &Workspace::unlockedChanged, this, changed);
+    connect(workspace, &Workspace::warningsChanged, this, changed);
     if (auto* live = qobject_cast<LiveWorkspace*>(workspace))
         connect(live, &LiveWorkspace::pollingPausedChanged, this, changed);
     connect(workspace, &QObject::destroyed, this, [this, workspace] { removeWorkspace(workspace); });
@@ -202,19 +210,25 @@ QVariant WorkspaceTreeModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole: return workspace->name();
     case Qt::DecorationRole:
         return dot(stateColor(int(workspace->state())),
-                   paused || workspace->state() == Workspace::State::Connecting);
+                   paused || workspace->state() == Workspace::State::Connecting,
+                   !workspace->warnings().isEmpty());
     case Qt::ForegroundRole:
         return workspace->isProduction() ? QVariant(QColor(0xd0, 0x3b, 0x3b)) : QVariant();
     case Qt::ToolTipRole: return toolTip(workspace);
     case Qt::AccessibleDescriptionRole:
-        return workspace->isProduction() ? tr("production, %1").arg(Workspace::stateText(workspace->state()))
-                                         : Workspace::stateText(workspace->state());
+    {
+        QString text = Workspace::stateText(workspace->state());
+        if (const qsizetype warnings = workspace->warnings().size(); warnings > 0)
+            text = tr("%1, %n warning(s)", nullptr, int(warnings)).arg(text);
+        return workspace->isProduction() ? tr("production, %1").arg(text) : text;
+    }
     case WorkspaceRole: return QVariant::fromValue(static_cast<QObject*>(workspace));
     case StateRole: return int(workspace->state());
     case ProductionRole: return workspace->isProduction();
     case LockedRole: return workspace->isReadOnly();
     case PausedRole: return paused;
     case StateColorRole: return stateColor(int(workspace->state()));
+    case WarningCountRole: return int(workspace->warnings().size());
     default: return {};
     }
 }

@@ -27,12 +27,16 @@ public:
         LockedRole,     ///< bool: read-only until unlocked for the session (a lock badge)
         PausedRole,     ///< bool: a live workspace whose polling is paused
         StateColorRole, ///< QColor of the status dot
+        WarningCountRole, ///< int: the node's warnings (an amber badge on the dot)
     };
 
     /// The status dot's colour: reachable green, degraded amber, unreachable
     /// red, unauthorised purple, connecting grey (local: running green,
     /// paused grey, finished blue, failed red).
     static QColor stateColor(int state);
+    /// The badge on the dot of a workspace that warns (an orange, not the
+    /// Degraded dot's amber).
+    static QColor warningColor() { return QColor(0xf3, 0x7b, 0x12); }
 
     explicit WorkspaceTreeModel(QObject* parent = nullptr);
 
