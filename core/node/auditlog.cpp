@@ -23,15 +23,20 @@ std::string cleanClientName(std::string_view value)
     return name.substr(first, name.find_last_not_of(' ') - first + 1);
 }
 
-std::string auditLine(const AuditRecord& record)
+nlohmann::json auditJson(const AuditRecord& record)
 {
     nlohmann::json line = {{"time", isoTime(record.time)}, {"action", record.action},
                            {"target", record.target},     {"result", record.result},
                            {"ok", record.ok},             {"peer", record.peer}};
     if (!record.client.empty())
         line["client"] = record.client;
+    return line;
+}
+
+std::string auditLine(const AuditRecord& record)
+{
     // `replace`: a target quoting a client's invalid UTF-8 still makes a line.
-    return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return auditJson(record).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<AuditRecord> parseAuditLine(std::string_view line)

@@ -11,6 +11,8 @@
 #include "util/result.h"
 #include "util/units.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -41,8 +43,11 @@ constexpr std::size_t kMaxClientName = 100;
 /// non-ASCII bytes dropped, spaces trimmed, cut at kMaxClientName bytes.
 std::string cleanClientName(std::string_view value);
 
-/// One audit line (no newline): `time`, `action`, `target`, `result`, `ok`,
-/// `peer`, and `client` when known. Invalid UTF-8 is replaced, never refused.
+/// The record as JSON: `time`, `action`, `target`, `result`, `ok`, `peer`,
+/// and `client` when known. Dump with error_handler_t::replace: a target
+/// may quote a client's invalid UTF-8.
+nlohmann::json auditJson(const AuditRecord& record);
+/// One audit line (no newline): auditJson(), invalid UTF-8 replaced.
 std::string auditLine(const AuditRecord& record);
 /// The record of one audit line; nullopt for a line that is not one (torn,
 /// malformed, no valid `time` or `action`).

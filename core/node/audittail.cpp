@@ -24,15 +24,15 @@ nlohmann::json AuditTail::page(std::optional<std::uint64_t> after, std::size_t l
         begin = m_records.size() > limit ? m_records.size() - limit : 0;
     } else {
         // Numbers are consecutive: the record after `after` sits at a known index.
-        if (*after + 1 < first)
-            missed = first - (*after + 1);
+        if (*after < first - 1) // first >= 1: numbers start at 1
+            missed = first - 1 - *after;
         begin = *after < first ? 0 : std::min<std::uint64_t>(*after - first + 1, m_records.size());
     }
     const std::size_t end = std::min(m_records.size(), begin + limit);
     nlohmann::json records = nlohmann::json::array();
     for (std::size_t i = begin; i < end; ++i) {
         const Numbered& entry = m_records[i];
-        nlohmann::json item = nlohmann::json::parse(auditLine(entry.record));
+        nlohmann::json item = auditJson(entry.record);
         item["seq"] = entry.seq;
         records.push_back(std::move(item));
     }

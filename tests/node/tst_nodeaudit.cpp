@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <limits>
+
 using namespace fallback;
 using namespace fallback::node;
 using namespace nodetest;
@@ -145,6 +147,11 @@ private slots:
         page = tail.page(std::uint64_t(25), 5);
         QCOMPARE(page["missed"].get<int>(), 0);
         QCOMPARE(page["records"][0]["seq"].get<int>(), 26);
+        // The largest number there is: nothing after it, nothing missed.
+        page = tail.page(std::numeric_limits<std::uint64_t>::max(), 5);
+        QCOMPARE(page["records"].size(), std::size_t(0));
+        QCOMPARE(page["missed"].get<int>(), 0);
+        QVERIFY(!page["more"].get<bool>());
         // An empty tail numbers its first record 1.
         AuditTail empty("x");
         QCOMPARE(empty.page(std::nullopt, 10)["first_seq"].get<int>(), 1);
