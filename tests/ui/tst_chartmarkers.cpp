@@ -85,6 +85,7 @@ private slots:
     void overlayMapsXToPixels();
     void chartHoldsMarkersWhilePaused();
     void pageMarksActivityOnItsAxis();
+    void liveMarksOutliveTheNodesRestart();
     void demoMarksItsOutageAndPurge();
 };
 
@@ -192,6 +193,42 @@ void TestChartMarkers::pageMarksActivityOnItsAxis()
     workspace.push(seconds(0, 10, true));
     page.refreshNow();
     QVERIFY(page.markers(QStringLiteral("requests")).isEmpty());
+}
+
+void TestChartMarkers::liveMarksOutliveTheNodesRestart()
+{
+    // A live node's series count wall-clock seconds: this console's earlier
+    // actions (its activity file) are marked where they happened, and a
+    // restarted node (its series start again) keeps every mark.
+    OverviewPage page;
+    page.resize(1280, 800);
+    FakeWorkspace workspace(Workspace::Kind::Live);
+    page.setWorkspace(&workspace);
+    page.setWindowSeconds(60);
+    ActivityRecord earlier = done("purge", "product", "purged 3 entries", -1);
+    earlier.when = QDateTime::fromSecsSinceEpoch(80, QTimeZone::utc());
+    ActivityRecord failed = done("bump", "config", "refused", -1, -1, false);
+    failed.when = QDateTime::fromSecsSinceEpoch(85, QTimeZone::utc());
+    page.markEarlier({earlier, failed});
+    workspace.push(seconds(40, 100, true)); // the first answer: edge at second 99
+    page.refreshNow();
+    QCOMPARE(labels(page.markers(QStringLiteral("requests"))), QStringList{QStringLiteral("purge product")});
+    QCOMPARE(page.markers(QStringLiteral("requests")).at(0).x, -19.0);
+    workspace.answerActivity(done("bump", "session", "version 2", 95 * kMicrosPerSecond));
+    workspace.push(seconds(100, 110, true)); // the node restarted
+    page.refreshNow();
+    QCOMPARE(labels(page.markers(QStringLiteral("requests"))),
+             (QStringList{QStringLiteral("purge product"), QStringLiteral("bump session")}));
+    QCOMPARE(page.markers(QStringLiteral("requests")).at(1).x, -14.0);
+
+    // A local run's records are on its own virtual clock: not placed.
+    OverviewPage local;
+    FakeWorkspace run(Workspace::Kind::Local);
+    local.setWorkspace(&run);
+    local.markEarlier({earlier});
+    run.push(seconds(40, 100));
+    local.refreshNow();
+    QVERIFY(local.markers(QStringLiteral("requests")).isEmpty());
 }
 
 void TestChartMarkers::demoMarksItsOutageAndPurge()

@@ -251,7 +251,8 @@ void OverviewPage::onSnapshot(const SnapshotPtr& snapshot)
         return;
     if (snapshot->seriesReset) {
         m_history.clear();
-        m_marks.clear(); // a new timeline (a reset run, a restarted node)
+        if (!m_live)
+            m_marks.clear(); // a reset run starts a new timeline; a node's is the wall clock
     }
     m_history.append(snapshot->newPoints);
     if (snapshot->seriesReset || !snapshot->newPoints.empty())
@@ -292,6 +293,17 @@ void OverviewPage::onActivity(const ActivityRecord& record)
         m_marks.erase(m_marks.begin());
     m_marks.push_back(std::move(mark));
     scheduleRefresh();
+}
+
+void OverviewPage::markEarlier(const QList<ActivityRecord>& records)
+{
+    if (!m_live)
+        return;
+    for (ActivityRecord record : records) {
+        if (record.at < 0 && record.when.isValid())
+            record.at = record.when.toMSecsSinceEpoch() * kMicrosPerMilli;
+        onActivity(record);
+    }
 }
 
 QList<ChartMarker> OverviewPage::markersAt(std::int64_t edge) const

@@ -56,6 +56,12 @@ public:
     void setWorkspace(Workspace* workspace);
     Workspace* workspace() const { return m_workspace; }
 
+    /// A live workspace's earlier records (this console's activity file,
+    /// from before it connected): marked where their wall-clock time falls
+    /// on the charts, like its new ones. Records of a local run (virtual
+    /// time) are not placed: a run starts its own timeline.
+    void markEarlier(const QList<ActivityRecord>& records);
+
     /// The charts' window: 60, 300, 900 or 3600 seconds.
     void setWindowSeconds(int seconds);
     int windowSeconds() const { return m_windowSeconds; }
@@ -114,7 +120,8 @@ private:
     QMetaObject::Connection m_connection;
     QMetaObject::Connection m_activityConnection;
     /// What the workspace did, on its clock, for the charts' markers: the
-    /// newest kMaxMarks, cleared when its series start again.
+    /// newest kMaxMarks, cleared when a local run's series start again (a
+    /// live node's restart keeps them: they are on the wall clock).
     struct Mark {
         Micros at = 0;
         Micros until = -1;

@@ -1,5 +1,6 @@
 #include "widgets/workspaceview.h"
 
+#include "models/activitylog.h"
 #include "widgets/activitypage.h"
 #include "widgets/keyspage.h"
 #include "widgets/namespacespage.h"
@@ -32,6 +33,14 @@ WorkspaceView::WorkspaceView(Workspace* workspace, ActivityLog* log, QWidget* pa
     addTab(m_keys, tr("Keys"));
     m_activity = new ActivityPage(this);
     m_activity->setLog(log);
+    if (log && workspace->kind() == Workspace::Kind::Live) {
+        // What this console did to the deployment before: marked too.
+        QList<ActivityRecord> earlier;
+        for (const ActivityRecord& record : log->records())
+            if (record.workspace == workspace->name() && !record.simulated)
+                earlier << record;
+        m_overview->markEarlier(earlier);
+    }
     m_activity->setWorkspaceFilter(workspace->name());
     addTab(m_activity, tr("Activity"));
     if (auto* local = qobject_cast<LocalWorkspace*>(workspace)) {
