@@ -17,7 +17,8 @@ cmake --build --preset fuzz
 # Seeds per target: the files of that format the project already has.
 # seeds/node.stats.json is a node's /stats document for the demo's first 3000
 # requests (two series points kept); seeds/demo.policy.json is the demo policy
-# as a node serves it; seeds/walkthrough.requests is one call to each node
+# as a node serves it; seeds/node.audit.json one page of its audit route;
+# seeds/walkthrough.requests is one call to each node
 # route (see fuzz_node.cpp for the framing).
 seeds() {
   case $1 in
