@@ -16,7 +16,7 @@ namespace {
 // Internal ids: groups have 0, workspaces 1 + group.
 constexpr quintptr kGroupId = 0;
 
-/// The state's dot; `warns` adds an amber badge at its lower right (the
+/// The state's dot; `warns` adds an orange badge at its lower right (the
 /// node gives advice while its state is fine: not the Degraded amber dot).
 QIcon dot(const QColor& color, bool hollow, bool warns)
 {

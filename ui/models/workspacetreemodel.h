@@ -27,7 +27,7 @@ public:
         LockedRole,     ///< bool: read-only until unlocked for the session (a lock badge)
         PausedRole,     ///< bool: a live workspace whose polling is paused
         StateColorRole, ///< QColor of the status dot
-        WarningCountRole, ///< int: the node's warnings (an amber badge on the dot)
+        WarningCountRole, ///< int: the node's warnings (an orange badge on the dot)
     };
 
     /// The status dot's colour: reachable green, degraded amber, unreachable
