@@ -6,6 +6,7 @@
 // cannot script.)
 
 #include "../live/scriptedhttpserver.h"
+#include "live/profiles.h"
 #include "live/remotestats.h"
 #include "policy/policyloader.h"
 
@@ -100,5 +101,16 @@ private:
 
     ScriptedServer m_server;
 };
+
+/// A staging profile for `node`, polled every 100 ms.
+inline DeploymentProfile profile(const ScriptedNode& node)
+{
+    DeploymentProfile p;
+    p.name = "staging";
+    p.url = node.url();
+    p.environment = "staging";
+    p.pollInterval = 100 * kMicrosPerMilli;
+    return p;
+}
 
 } // namespace fallback::ui::test

@@ -16,6 +16,7 @@
 
 using namespace fallback;
 using namespace fallback::ui;
+using fallback::ui::test::profile;
 using fallback::ui::test::ScriptedNode;
 
 namespace {
@@ -29,16 +30,6 @@ class TestLiveWorkspaceHealth : public QObject {
 
 private:
     std::shared_ptr<live::AdminClient> m_client = std::make_shared<live::AdminClient>();
-
-    static DeploymentProfile profile(const ScriptedNode& node)
-    {
-        DeploymentProfile p;
-        p.name = "staging";
-        p.url = node.url();
-        p.environment = "staging";
-        p.pollInterval = 100 * kMicrosPerMilli;
-        return p;
-    }
 
     /// A new token reconnects, and a reconnect asks the health at once: well
     /// before the periodic check (kHealthEverySeconds) would.
