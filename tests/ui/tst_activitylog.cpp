@@ -396,6 +396,10 @@ void TestActivityLog::othersAndSimulationsStayOutOfTheFile()
     QCOMPARE(rows->index(1, ActivityModel::By).data().toString(), QStringLiteral("this console"));
     QCOMPARE(rows->index(2, ActivityModel::By).data().toString(), QStringLiteral("scenario"));
     QCOMPARE(rows->headerData(ActivityModel::By, Qt::Horizontal).toString(), QStringLiteral("By"));
+    // The filter's text finds who did it too.
+    page.setTextFilter(QStringLiteral("alice@"));
+    QCOMPARE(rows->rowCount(), 1);
+    QCOMPARE(rows->index(0, ActivityModel::Target).data().toString(), QStringLiteral("namespace product"));
 }
 
 void TestActivityLog::render()

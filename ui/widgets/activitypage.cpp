@@ -26,7 +26,7 @@ ActivityPage::ActivityPage(QWidget* parent)
 
     m_filterEdit = new QLineEdit(this);
     m_filterEdit->setObjectName(QStringLiteral("filterEdit"));
-    m_filterEdit->setPlaceholderText(tr("Filter by time, workspace, target or result"));
+    m_filterEdit->setPlaceholderText(tr("Filter by time, workspace, target, who or result"));
     m_filterEdit->setClearButtonEnabled(true);
     m_filterEdit->setMinimumWidth(260);
 
