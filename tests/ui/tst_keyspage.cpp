@@ -103,6 +103,8 @@ private slots:
     void otherLookupsAreIgnored();
     void purgeOpensTheDialogForTheKey();
     void purgeOfTheKeyRefreshes();
+    void othersPurgesInTheNodesWords_data();
+    void othersPurgesInTheNodesWords();
     void render();
 };
 
@@ -309,6 +311,42 @@ void TestKeysPage::purgeOfTheKeyRefreshes()
     f.workspace.answerActivity(QStringLiteral("purge"), QStringLiteral("product:sku-1042"),
                                QStringLiteral("purged 2 entries"));
     QCOMPARE(f.workspace.lookups.size(), 2);
+}
+
+void TestKeysPage::othersPurgesInTheNodesWords_data()
+{
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<bool>("reaches");
+    QTest::newRow("all") << "all" << true;
+    QTest::newRow("its namespace") << "namespace product" << true;
+    QTest::newRow("another namespace") << "namespace user" << false;
+    QTest::newRow("a namespace it prefixes") << "namespace productx" << false;
+    QTest::newRow("the key among others") << "keys user:9,product:sku-1042" << true;
+    QTest::newRow("other keys") << "keys product:sku-1,product:sku-10420" << false;
+    QTest::newRow("keys not all named") << "keys product:sku-1 and 40 more" << true;
+    QTest::newRow("policy") << "policy" << false;
+}
+
+void TestKeysPage::othersPurgesInTheNodesWords()
+{
+    // Another client's purge arrives from the node's audit log, worded as
+    // the node words it: the shown key is looked up again when it may be hit.
+    QFETCH(QString, target);
+    QFETCH(bool, reaches);
+    Fixture f;
+    f.id->setText(QStringLiteral("sku-1042"));
+    QTest::mouseClick(f.lookup, Qt::LeftButton);
+    f.workspace.answerKey(makeReport());
+    ActivityRecord record;
+    record.action = QStringLiteral("purge");
+    record.target = target;
+    record.result = QStringLiteral("purged 3");
+    record.remote = true;
+    record.by = QStringLiteral("fallbackctl alice@ops-1 (10.0.0.3)");
+    f.workspace.answerActivity(record);
+    QCOMPARE(f.workspace.lookups.size(), reaches ? 2 : 1);
+    QCOMPARE(KeysPage::remoteTargetReaches(target, QStringLiteral("product"), QStringLiteral("product:sku-1042")),
+             reaches);
 }
 
 void TestKeysPage::render()

@@ -353,6 +353,23 @@ void KeysPage::onActivity(const ActivityRecord& record)
     const QString key = QString(m_shownNs + QLatin1Char(':') + m_shownId);
     if (record.target == key || record.target == m_shownNs || record.target == QLatin1String("*"))
         refresh();
+    else if (record.remote && remoteTargetReaches(record.target, m_shownNs, key))
+        refresh();
+}
+
+bool KeysPage::remoteTargetReaches(const QString& target, const QString& ns, const QString& key)
+{
+    // The node's audit wording: `all`, `namespace NS`, `keys NS:ID,NS:ID[ and N more]`
+    // (a bump's target is `namespace NS` too).
+    if (target == QLatin1String("all") || target == QStringLiteral("namespace ") + ns)
+        return true;
+    if (!target.startsWith(QLatin1String("keys ")))
+        return false;
+    QString list = target.mid(5);
+    const qsizetype more = list.lastIndexOf(QLatin1String(" and "));
+    if (more >= 0 && list.endsWith(QLatin1String(" more")))
+        return true; // not every key is named: it may be among the rest
+    return list.split(QLatin1Char(',')).contains(key);
 }
 
 void KeysPage::purgeShownKey()

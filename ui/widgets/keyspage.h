@@ -50,6 +50,10 @@ public:
     static constexpr int kCompletionDelayMs = 150;
     /// How many ids one completion request asks for.
     static constexpr int kCompletionLimit = 50;
+    /// Whether another client's purge or bump, in its node's audit wording
+    /// (`all`, `namespace NS`, `keys NS:ID,... and N more`), may reach `key`
+    /// (`NS:ID`) of namespace `ns`: the page then looks again.
+    static bool remoteTargetReaches(const QString& target, const QString& ns, const QString& key);
 
 public slots:
     /// Looks up the namespace and id in the inputs (Look up, Enter).
