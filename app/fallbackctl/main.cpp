@@ -36,7 +36,7 @@ const char* const kUsageText =
     "  purge (--key NS:ID ... | --namespace NS | --all)\n"
     "                               purge keys, a namespace or everything\n"
     "  bump NS                      bump a namespace's version\n"
-    "  audit [--since DURATION | --limit N] [--json]\n"
+    "  audit [--since DURATION | --limit N] [--follow] [--json]\n"
     "                               the deployment's latest purges, bumps and policy changes,\n"
     "                               and who made them\n"
     "\n"

@@ -107,6 +107,8 @@ std::optional<int> parseRemoteArgs(const std::vector<std::string>& args, std::in
             out.json = true;
         } else if (flag == "--all") {
             out.all = true;
+        } else if (flag == "--follow") {
+            out.follow = true;
         } else if (flag == "--url") {
             once = setOnce(out.url, urlSeen, value);
         } else if (flag == "--deployment") {

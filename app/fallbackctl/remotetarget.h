@@ -32,6 +32,7 @@ struct RemoteArgs {
     bool all = false;
     std::optional<fallback::Micros> since; ///< `--since DURATION` (audit)
     std::optional<int> limit;              ///< `--limit N` (audit)
+    bool follow = false;                   ///< `--follow` (audit)
     bool help = false;
     std::vector<std::string> positional;
 };

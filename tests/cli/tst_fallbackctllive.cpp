@@ -93,6 +93,7 @@ private slots:
     void purge();
     void bump();
     void audit();
+    void auditFollow();
     void tokens();
     void deploymentProfile();
     void originCacheControlWarnings();
@@ -349,6 +350,37 @@ void TestFallbackctlLive::audit()
         QCOMPARE(refused.exitCode, 2);
         QVERIFY(refused.err.contains("usage: fallbackctl audit"));
     }
+}
+
+void TestFallbackctlLive::auditFollow()
+{
+    // --follow --json: the latest as JSON lines, then each new action as it
+    // happens, until SIGTERM ends it cleanly.
+    QProcess follow;
+    follow.setProcessEnvironment(env());
+    follow.setProgram(QStringLiteral(FALLBACK_BINARY_DIR "/app/fallbackctl/fallbackctl"));
+    follow.setArguments(remote({QStringLiteral("audit"), QStringLiteral("--limit"), QStringLiteral("2"),
+                                QStringLiteral("--follow"), QStringLiteral("--json")}));
+    follow.start();
+    QVERIFY(follow.waitForStarted(10000));
+    QByteArray out;
+    auto lines = [&] {
+        out += follow.readAllStandardOutput();
+        return out.count('\n');
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(lines(), 2, 20000); // the two latest
+    const Run bump = runFallbackctl(remote({QStringLiteral("bump"), QStringLiteral("session")}), env());
+    QCOMPARE(bump.exitCode, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(lines(), 3, 20000);
+    const QJsonObject last = QJsonDocument::fromJson(out.split('\n').at(2)).object();
+    QCOMPARE(last.value(QStringLiteral("action")).toString(), QStringLiteral("bump"));
+    QCOMPARE(last.value(QStringLiteral("target")).toString(), QStringLiteral("namespace session"));
+    QVERIFY(last.value(QStringLiteral("client")).toString().startsWith(QStringLiteral("fallbackctl ")));
+    follow.terminate();
+    QVERIFY(follow.waitForFinished(10000));
+    QCOMPARE(follow.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(follow.exitCode(), 0);
+    QCOMPARE(lines(), 3); // nothing printed twice
 }
 
 void TestFallbackctlLive::tokens()
