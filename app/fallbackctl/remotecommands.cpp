@@ -90,6 +90,21 @@ void printWarnings(const Response& response)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
 }
 
+/// After a purge or bump: the deployment's rate limit when its answer
+/// stated one (SPEC §8: show limits), `rate limit: 997 of 1000 purges left,
+/// resets in 58 min` on stderr, so that stdout stays the result alone.
+void printRateLimit(const RemoteArgs& args, const Response& response)
+{
+    if (!response.rateLimit)
+        return;
+    const std::string words =
+        live::describeRateLimit(*response.rateLimit, rateLimitNoun(args.command));
+    if (words.empty())
+        return;
+    std::fflush(stdout);
+    std::fprintf(stderr, "rate limit: %s\n", words.c_str());
+}
+
 int policyGet(RemoteArgs& args)
 {
     Target target;
@@ -318,6 +333,7 @@ int purgeCommand(const std::vector<std::string>& argv)
         std::cout << doc->dump(2) << '\n';
     else
         std::printf("purged %s\n", countOf(*purged, "entry", "entries").c_str());
+    printRateLimit(args, r);
     printWarnings(r);
     return kOk;
 }
@@ -354,6 +370,7 @@ int bumpCommand(const std::vector<std::string>& argv)
         std::cout << doc->dump(2) << '\n';
     else
         std::printf("bumped %s to version %llu\n", ns.c_str(), static_cast<unsigned long long>(*version));
+    printRateLimit(args, r);
     printWarnings(r);
     return kOk;
 }

@@ -270,12 +270,25 @@ int reportFailure(const RemoteArgs& args, const Target& target, const live::Resp
     const std::string status = "HTTP " + std::to_string(response.httpStatus);
     std::string text = args.command + " failed: " + (why == status ? why : why + " (" + status + ")");
     if (response.httpStatus == 429) { // rate-limited (SPEC §8): say when to try again
-        const Micros wait = response.retryAfter;
+        const std::optional<live::RateLimit>& limit = response.rateLimit;
+        Micros wait = response.retryAfter;
+        if (wait < 0 && limit && limit->resetIn)
+            wait = *limit->resetIn;
         text += wait >= 0 ? "; the deployment rate-limits it: try again in " +
                                 std::to_string((wait + kMicrosPerSecond - 1) / kMicrosPerSecond) + " s"
                           : "; the deployment rate-limits it: try again later";
+        // "When" is said above: the limit's own reset would only repeat it.
+        const std::string words =
+            limit ? live::describeRateLimit(*limit, rateLimitNoun(args.command), false) : "";
+        if (!words.empty())
+            text += " (rate limit: " + words + ")";
     }
     return fail(kFailed, text);
+}
+
+std::string rateLimitNoun(const std::string& command)
+{
+    return command == "purge" ? "purges" : command == "bump" ? "bumps" : "requests";
 }
 
 std::optional<nlohmann::json> jsonBody(const RemoteArgs& args, const live::Response& response)

@@ -69,8 +69,14 @@ std::string clientName();
 std::optional<int> resolveTarget(const RemoteArgs& args, const std::string& usage, Target& out);
 
 /// For an answer that is not a success: prints why and returns kUnreachable
-/// (no answer), or kFailed (401 and every other refusal).
+/// (no answer), or kFailed (401 and every other refusal). A 429 says when to
+/// try again (Retry-After, else the rate limit's reset) and the limit when
+/// the answer stated one.
 int reportFailure(const RemoteArgs& args, const Target& target, const fallback::live::Response& response);
+
+/// What `command`'s rate limit counts, for people: "purges", "bumps",
+/// else "requests".
+std::string rateLimitNoun(const std::string& command);
 
 /// The answer's body as JSON, or nullopt after printing that it is not.
 std::optional<nlohmann::json> jsonBody(const RemoteArgs& args, const fallback::live::Response& response);

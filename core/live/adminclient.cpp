@@ -98,6 +98,7 @@ struct Call {
 
     int attempt = 0;
     Response response;
+    std::vector<HeaderField> rateLimitFields; ///< of the last header block
     CURL* easy = nullptr;
     curl_slist* headerList = nullptr;
     char errorBuffer[CURL_ERROR_SIZE] = {};
@@ -275,6 +276,7 @@ struct AdminClient::Impl {
             call->response.contentType.clear();
             call->response.retryAfter = -1;
             call->response.warnings.clear();
+            call->rateLimitFields.clear();
         } else if (startsWithNoCase(line, "etag:")) {
             call->response.etag = std::string(trimSpaces(line.substr(5)));
         } else if (startsWithNoCase(line, "content-type:")) {
@@ -285,6 +287,8 @@ struct AdminClient::Impl {
             // Printed on terminals and shown as is: no escape sequences.
             const std::string clean = withoutControlCharacters(line.substr(19));
             call->response.warnings.emplace_back(trimSpaces(clean));
+        } else if (std::optional<HeaderField> field = rateLimitField(line)) {
+            call->rateLimitFields.push_back(std::move(*field));
         }
         return bytes;
     }
@@ -293,6 +297,7 @@ struct AdminClient::Impl {
     {
         ++call.attempt;
         call.response = Response{};
+        call.rateLimitFields.clear();
         call.response.attempts = call.attempt;
         if (!call.presetError.empty()) {
             call.response.transportError = call.presetError;
@@ -368,6 +373,10 @@ struct AdminClient::Impl {
         r.latency = static_cast<Micros>(total);
         if (result == CURLE_OK) {
             r.httpStatus = static_cast<int>(status);
+            const auto now = std::chrono::system_clock::now().time_since_epoch();
+            r.rateLimit =
+                parseRateLimit(call.rateLimitFields,
+                               std::chrono::duration_cast<std::chrono::microseconds>(now).count());
         } else {
             // Half an answer is no answer: the caller must not act on it.
             r.httpStatus = 0;
@@ -384,6 +393,8 @@ struct AdminClient::Impl {
             replaceAll(r.transportError, token, "***");
             for (std::string& warning : r.warnings)
                 replaceAll(warning, token, "***");
+            if (r.rateLimit)
+                replaceAll(r.rateLimit->policyName, token, "***");
             if (!r.ok())
                 replaceAll(r.body, token, "***");
         }

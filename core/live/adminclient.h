@@ -4,11 +4,13 @@
 // One libcurl multi handle on one worker thread serves every deployment the
 // process talks to: the console polls fifty of them through one AdminClient.
 
+#include "live/ratelimit.h"
 #include "util/units.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,10 @@ struct Response {
     /// what was asked but could not write something about it (an audit
     /// line, the namespace versions). Empty when there was no trouble.
     std::vector<std::string> warnings;
+    /// The caller's quota as the answer's rate-limit headers state it (see
+    /// parseRateLimit()), its reset measured from when the answer was read;
+    /// nullopt when it carried none (a fallback-node never sends them).
+    std::optional<RateLimit> rateLimit;
     /// Refused here before anything was sent (no URL, a control character
     /// in the token or a header): bad input, not an unreachable deployment.
     bool refusedLocally = false;

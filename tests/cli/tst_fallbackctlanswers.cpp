@@ -2,13 +2,15 @@
 // run as the real binary against a scripted node inside the test: answers
 // that are not what the node should send (exit 1, never a made-up success),
 // the exact failure lines, reads retried and writes not (README),
-// --timeout applied to each attempt, and the node's X-Fallback-Warning
-// headers printed after a success that still exits 0. tst_fallbackctlremote
+// --timeout applied to each attempt, the node's X-Fallback-Warning
+// headers printed after a success that still exits 0, and a deployment's
+// rate limit (SPEC §8: show limits) after the result and in a 429's message. tst_fallbackctlremote
 // covers the commands' happy paths and usage errors.
 #include "fallbackctlrunner.h"
 #include "live/remotestats.h"
 #include "policy/policyloader.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -48,6 +50,8 @@ private slots:
     void rateLimitSaysWhen_data();
     void rateLimitSaysWhen();
     void warningsFollowTheResult();
+    void rateLimitFollowsTheResult_data();
+    void rateLimitFollowsTheResult();
 
 private:
     QProcessEnvironment env() const { return cleanEnvironment(m_home->path()); }
@@ -241,6 +245,26 @@ void TestFallbackctlAnswers::rateLimitSaysWhen_data()
         << bump << QByteArray()
         << QByteArray("fallbackctl: bump failed: too many purges (HTTP 429); the deployment rate-limits "
                       "it: try again later\n");
+    QTest::newRow("purge, Retry-After and the limit")
+        << purge
+        << QByteArray("Retry-After: 30\r\nRatelimit: \"default\";r=0;t=30\r\n"
+                      "Ratelimit-Policy: \"default\";q=1000;w=3600\r\n")
+        << QByteArray(
+               "fallbackctl: purge failed: too many purges (HTTP 429); the deployment rate-limits "
+               "it: try again in 30 s (rate limit: none of 1000 purges left)\n");
+    // Without Retry-After, the limit's reset says when.
+    QTest::newRow("bump, only the limit's reset")
+        << bump
+        << QByteArray(
+               "X-RateLimit-Limit: 60\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 42\r\n")
+        << QByteArray(
+               "fallbackctl: bump failed: too many purges (HTTP 429); the deployment rate-limits "
+               "it: try again in 42 s (rate limit: none of 60 bumps left)\n");
+    QTest::newRow("purge, a limit not understood")
+        << purge << QByteArray("Retry-After: 5\r\nRateLimit-Remaining: none\r\n")
+        << QByteArray(
+               "fallbackctl: purge failed: too many purges (HTTP 429); the deployment rate-limits "
+               "it: try again in 5 s\n");
 }
 
 void TestFallbackctlAnswers::rateLimitSaysWhen()
@@ -255,6 +279,59 @@ void TestFallbackctlAnswers::rateLimitSaysWhen()
     QCOMPARE(run.exitCode, 1);
     QCOMPARE(run.err, error);
     QCOMPARE(int(server.seen().size()), 1); // a write is never sent again by itself
+}
+
+void TestFallbackctlAnswers::rateLimitFollowsTheResult_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("headers");
+    QTest::addColumn<QByteArray>("out");
+    QTest::addColumn<QByteArray>("err");
+    const QStringList purge{QStringLiteral("purge"), QStringLiteral("--all")};
+    const QStringList bump{QStringLiteral("bump"), QStringLiteral("product")};
+    const QByteArray cloudflare = "Ratelimit: \"default\";r=997;t=3480\r\n"
+                                  "Ratelimit-Policy: \"default\";q=1000;w=3600\r\n";
+    const QByteArray epoch = QByteArray::number(QDateTime::currentSecsSinceEpoch() + 90);
+    QTest::newRow("purge") << purge << cloudflare << QByteArray("purged 1 entry\n")
+                           << QByteArray("rate limit: 997 of 1000 purges left, resets in 58 min\n");
+    QTest::newRow("purge --json") << (purge + QStringList{QStringLiteral("--json")}) << cloudflare
+                                  << QByteArray("{\n  \"purged\": 1\n}\n")
+                                  << QByteArray(
+                                         "rate limit: 997 of 1000 purges left, resets in 58 min\n");
+    // GitHub's form: the reset an epoch instant, 89 or 90 s from the answer.
+    QTest::newRow("bump, epoch reset")
+        << bump
+        << "X-RateLimit-Limit: 100\r\nX-RateLimit-Remaining: 5\r\n"
+           "X-RateLimit-Reset: " +
+               epoch + "\r\n"
+        << QByteArray("bumped product to version 2\n")
+        << QByteArray("rate limit: 5 of 100 bumps left, resets in 90 s\n");
+    QTest::newRow("only remaining")
+        << purge << QByteArray("RateLimit-Remaining: 42\r\n") << QByteArray("purged 1 entry\n")
+        << QByteArray("rate limit: 42 purges left\n");
+    QTest::newRow("then a warning")
+        << purge
+        << QByteArray("X-Fallback-Warning: audit line waits\r\nRateLimit-Remaining: 42\r\n")
+        << QByteArray("purged 1 entry\n")
+        << QByteArray("rate limit: 42 purges left\nwarning: audit line waits\n");
+    QTest::newRow("garbage: nothing said") << purge << QByteArray("RateLimit-Remaining: -42\r\n")
+                                           << QByteArray("purged 1 entry\n") << QByteArray();
+}
+
+void TestFallbackctlAnswers::rateLimitFollowsTheResult()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, headers);
+    QFETCH(QByteArray, out);
+    QFETCH(QByteArray, err);
+    ScriptedServer server([headers](const Seen& seen, int) {
+        return ScriptedServer::answer(200, success(seen.path), headers);
+    });
+    const Run run = runFallbackctl(withUrl(args, server.url()), env());
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out, out); // stdout stays the result alone
+    // The epoch row's reset may read a second less by the time it arrives.
+    QCOMPARE(QByteArray(run.err).replace("resets in 89 s", "resets in 90 s"), err);
 }
 
 QTEST_GUILESS_MAIN(TestFallbackctlAnswers)

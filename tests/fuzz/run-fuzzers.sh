@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(policy scenario trace profiles remotestats keys node http)
+[[ ${#targets[@]} -gt 0 ]] || targets=(policy scenario trace profiles remotestats keys ratelimit node http)
 
 cmake --preset fuzz > /dev/null
 cmake --build --preset fuzz
@@ -18,8 +18,9 @@ cmake --build --preset fuzz
 # seeds/node.stats.json is a node's /stats document for the demo's first 3000
 # requests (two series points kept); seeds/demo.policy.json is the demo policy
 # as a node serves it; seeds/node.audit.json one page of its audit route;
-# seeds/walkthrough.requests is one call to each node
-# route (see fuzz_node.cpp for the framing).
+# seeds/walkthrough.requests is one call to each node route (see
+# fuzz_node.cpp for the framing); seeds/ratelimit.headers has a line of each
+# rate-limit header form (see fuzz_ratelimit.cpp).
 seeds() {
   case $1 in
     policy) ls resources/examples/*.policy.yaml tests/fixtures/*/*.policy.yaml bench/*.policy.yaml ;;
@@ -28,6 +29,7 @@ seeds() {
     profiles) ls resources/examples/deployments.yaml tests/fixtures/profiles/*.yaml ;;
     remotestats) ls tests/fuzz/seeds/*.json ;;
     keys) ;;
+    ratelimit) ls tests/fuzz/seeds/*.headers ;;
     node) ls tests/fuzz/seeds/*.requests ;;
     http) ls tests/fuzz/seeds/*.http ;;
   esac

@@ -6,7 +6,8 @@
 // named as such, redirects not followed, answers over 32 MiB refused, a
 // cut-off answer being no answer, `series_after=0`, cancel stopping
 // retries, the connect timeout bounding a handshake that never ends, and
-// every X-Fallback-Warning of an answer kept, in order.
+// every X-Fallback-Warning of an answer kept, in order, and the rate-limit
+// headers of an answer arriving parsed (live/ratelimit.h).
 #include "adminclientsupport.h"
 
 #include <QDateTime>
@@ -57,6 +58,8 @@ private slots:
     void connectTimeoutBoundsTheHandshake();
     void warningsKeptInOrder_data();
     void warningsKeptInOrder();
+    void rateLimitArrivesParsed_data();
+    void rateLimitArrivesParsed();
 };
 
 void TestAdminClientEdges::backoffDoublesBetweenAttempts()
@@ -327,6 +330,74 @@ void TestAdminClientEdges::warningsKeptInOrder()
     for (const std::string& warning : r.warnings)
         got.append(QString::fromStdString(warning));
     QCOMPARE(got, warnings);
+}
+
+void TestAdminClientEdges::rateLimitArrivesParsed_data()
+{
+    QTest::addColumn<QByteArrayList>("answers"); // one per attempt (a GET is retried after a 503)
+    QTest::addColumn<bool>("found");
+    QTest::addColumn<qint64>("limit");     // -1: none
+    QTest::addColumn<qint64>("remaining"); // -1: none
+    QTest::addColumn<qint64>("resetS");    // seconds, -1: none
+    const QByteArray epoch = QByteArray::number(QDateTime::currentSecsSinceEpoch() + 3480);
+    QTest::newRow("none") << QByteArrayList{ScriptedServer::answer(200)} << false << qint64(-1)
+                          << qint64(-1) << qint64(-1);
+    QTest::newRow("draft 08 (Cloudflare)")
+        << QByteArrayList{ScriptedServer::answer(200, "{}",
+                                                 "Ratelimit: \"default\";r=997;t=30\r\n"
+                                                 "Ratelimit-Policy: \"default\";q=1000;w=3600\r\n")}
+        << true << qint64(1000) << qint64(997) << qint64(30);
+    QTest::newRow("429, X- with an epoch reset")
+        << QByteArrayList{ScriptedServer::answer(429, R"({"error":"slow down"})",
+                                                 "Retry-After: 3480\r\nX-RateLimit-Limit: 1000\r\n"
+                                                 "X-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: " +
+                                                     epoch + "\r\n")}
+        << true << qint64(1000) << qint64(0) << qint64(3480);
+    QTest::newRow("repeated lines joined")
+        << QByteArrayList{ScriptedServer::answer(
+               200, "{}",
+               "RateLimit-Limit: 10\r\nETag: \"e\"\r\n"
+               "ratelimit-limit: 10;w=60\r\nRateLimit-Remaining: 4\r\n")}
+        << true << qint64(10) << qint64(4) << qint64(-1);
+    // Only the final answer's headers count, as for the ETag and warnings.
+    QTest::newRow("after 100 Continue")
+        << QByteArrayList{QByteArray("HTTP/1.1 100 Continue\r\nRateLimit-Remaining: 1\r\n\r\n") +
+                          ScriptedServer::answer(200, "{}", "RateLimit-Remaining: 2\r\n")}
+        << true << qint64(-1) << qint64(2) << qint64(-1);
+    QTest::newRow("the last attempt's")
+        << QByteArrayList{ScriptedServer::answer(503, "{}", "RateLimit-Remaining: 1\r\n"),
+                          ScriptedServer::answer(200)}
+        << false << qint64(-1) << qint64(-1) << qint64(-1);
+    QTest::newRow("garbage") << QByteArrayList{ScriptedServer::answer(
+                                    200, "{}", "RateLimit-Remaining: -1\r\n")}
+                             << false << qint64(-1) << qint64(-1) << qint64(-1);
+}
+
+void TestAdminClientEdges::rateLimitArrivesParsed()
+{
+    QFETCH(QByteArrayList, answers);
+    QFETCH(bool, found);
+    QFETCH(qint64, limit);
+    QFETCH(qint64, remaining);
+    QFETCH(qint64, resetS);
+    ScriptedServer server(
+        [answers](const Seen&, int index) { return answers.value(index, answers.last()); });
+    AdminClient client;
+    Answers got;
+    client.stats(endpoint(server.url(), kToken), -1, got.handler());
+    QTRY_COMPARE(got.count(), 1);
+    const Response r = got.at(0);
+    QCOMPARE(r.attempts, int(answers.size()));
+    QCOMPARE(r.rateLimit.has_value(), found);
+    if (!found)
+        return;
+    QCOMPARE(r.rateLimit->limit.value_or(-1), limit);
+    QCOMPARE(r.rateLimit->remaining.value_or(-1), remaining);
+    // An epoch reset is a delay from when the answer was read: a second or
+    // two may have passed since the row was made.
+    const qint64 reset = r.rateLimit->resetIn.value_or(-kMicrosPerSecond);
+    QVERIFY2(reset <= resetS * kMicrosPerSecond && reset > (resetS - 3) * kMicrosPerSecond,
+             qPrintable(QString::number(reset)));
 }
 
 QTEST_GUILESS_MAIN(TestAdminClientEdges)

@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -51,14 +52,31 @@ LiveStatusBar::LiveStatusBar(QWidget* parent) : QWidget(parent)
             m_workspace->cancelQueued();
     });
 
-    auto* layout = new QHBoxLayout(this);
+    m_purgeLimitLabel = new QLabel(this);
+    m_purgeLimitLabel->setObjectName(QStringLiteral("purgeLimitLabel"));
+    m_purgeLimitLabel->setTextFormat(Qt::PlainText);
+    m_purgeLimitLabel->hide();
+
+    // A line each: side by side they are wider than the Overview's tool row
+    // leaves the bar. The queue's and the limit's lines take no room while
+    // hidden.
+    auto* state = new QHBoxLayout;
+    state->setSpacing(6);
+    state->addWidget(m_label);
+    state->addWidget(m_pollingButton);
+    state->addWidget(m_pollNowButton);
+    state->addStretch(1);
+    auto* queue = new QHBoxLayout;
+    queue->setSpacing(6);
+    queue->addWidget(m_queueLabel);
+    queue->addWidget(m_cancelQueuedButton);
+    queue->addStretch(1);
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(6);
-    layout->addWidget(m_label);
-    layout->addWidget(m_pollingButton);
-    layout->addWidget(m_pollNowButton);
-    layout->addWidget(m_queueLabel);
-    layout->addWidget(m_cancelQueuedButton);
+    layout->setSpacing(2);
+    layout->addLayout(state);
+    layout->addLayout(queue);
+    layout->addWidget(m_purgeLimitLabel);
 
     m_tick.setSingleShot(true);
     connect(&m_tick, &QTimer::timeout, this, &LiveStatusBar::refresh);
@@ -74,6 +92,7 @@ void LiveStatusBar::setWorkspace(LiveWorkspace* workspace)
         connect(workspace, &Workspace::stateChanged, this, &LiveStatusBar::refresh);
         connect(workspace, &LiveWorkspace::pollingPausedChanged, this, &LiveStatusBar::refresh);
         connect(workspace, &LiveWorkspace::queuedInvalidationsChanged, this, &LiveStatusBar::refresh);
+        connect(workspace, &LiveWorkspace::purgeLimitChanged, this, &LiveStatusBar::refresh);
     }
     refresh();
 }
@@ -106,6 +125,53 @@ QString LiveStatusBar::queueText(int queued, qint64 nextInMs)
     return tr("%1 (rate limit), next in %2 s").arg(count).arg((nextInMs + 999) / 1000);
 }
 
+QString LiveStatusBar::purgeLimitText() const
+{
+    return m_purgeLimitLabel->isHidden() ? QString() : m_purgeLimitLabel->text();
+}
+
+QString LiveStatusBar::purgeLimitText(const std::optional<live::RateLimit>& limit)
+{
+    const std::string words = limit ? live::describeRateLimit(*limit) : std::string();
+    return words.empty() ? QString() : tr("Purge limit: %1").arg(QString::fromStdString(words));
+}
+
+QColor LiveStatusBar::purgeLimitColor(const live::RateLimit& limit)
+{
+    if (limit.remaining == std::int64_t(0))
+        return WorkspaceTreeModel::stateColor(int(Workspace::State::Unreachable)); // red
+    if (limit.remaining && limit.limit && *limit.limit > 0 && *limit.remaining * 10 <= *limit.limit)
+        return QColor(0xb7, 0x79, 0x1f); // the amber of a stale "updated" age
+    return {};
+}
+
+void LiveStatusBar::showPurgeLimit(const std::optional<live::RateLimit>& limit)
+{
+    const QString text = purgeLimitText(limit);
+    m_purgeLimitLabel->setText(text);
+    m_purgeLimitLabel->setVisible(!text.isEmpty());
+    if (text.isEmpty())
+        return;
+    // Only what is set here is the label's own: the rest follows the theme.
+    const QColor color = purgeLimitColor(*limit);
+    QPalette palette;
+    QFont font;
+    if (color.isValid()) {
+        palette.setColor(QPalette::WindowText, color);
+        font.setBold(true);
+    }
+    m_purgeLimitLabel->setPalette(palette);
+    m_purgeLimitLabel->setFont(font);
+    QString tip = tr("The deployment's rate limit on purges and bumps, as its last answer to one "
+                     "stated it");
+    if (!limit->policyName.empty())
+        tip += tr(" (policy \"%1\")").arg(QString::fromStdString(limit->policyName));
+    if (limit->window)
+        tip += tr(", per %1").arg(QString::fromStdString(live::waitInWords(*limit->window)));
+    m_purgeLimitLabel->setToolTip(tip +
+                                  tr(". Shown until it resets: then its count no longer holds."));
+}
+
 void LiveStatusBar::refresh()
 {
     m_tick.stop();
@@ -115,6 +181,7 @@ void LiveStatusBar::refresh()
         m_label->clear();
         m_queueLabel->hide();
         m_cancelQueuedButton->hide();
+        m_purgeLimitLabel->hide();
         return;
     }
     const LiveWorkspace& live = *m_workspace;
@@ -147,6 +214,7 @@ void LiveStatusBar::refresh()
     m_queueLabel->setText(queueText(queued, live.nextQueuedSendInMs()));
     m_queueLabel->setVisible(queued > 0);
     m_cancelQueuedButton->setVisible(queued > 0);
+    showPurgeLimit(live.purgeLimit()); // gone once past its reset: the tick below re-reads it
     if (isVisible())
         m_tick.start(1000);
 }

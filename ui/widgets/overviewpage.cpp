@@ -112,14 +112,16 @@ OverviewPage::OverviewPage(QWidget* parent) : QWidget(parent)
     m_liveBar->setObjectName(QStringLiteral("liveStatusBar"));
     m_liveBar->hide();
 
+    // Top-aligned: the live bar grows a line for queued invalidations and
+    // one for the purge limit, and the buttons stay level with its first.
     auto* tools = new QHBoxLayout;
-    tools->addWidget(m_windowBox);
-    tools->addWidget(m_pauseButton);
+    tools->addWidget(m_windowBox, 0, Qt::AlignTop);
+    tools->addWidget(m_pauseButton, 0, Qt::AlignTop);
     tools->addSpacing(12);
     tools->addWidget(m_liveBar);
     tools->addStretch(1);
-    tools->addWidget(pngButton);
-    tools->addWidget(csvButton);
+    tools->addWidget(pngButton, 0, Qt::AlignTop);
+    tools->addWidget(csvButton, 0, Qt::AlignTop);
 
     // --- cards --------------------------------------------------------------
     auto* cards = new QHBoxLayout;

@@ -248,6 +248,7 @@ void LiveWorkspace::onInvalidated(const AdminAnswer& answer, const Invalidation&
                                   const QString& result)
 {
     m_invalidationCall = 0;
+    notePurgeLimit(answer);
     // A 429 keeps it first in line (or fails it, when waiting is pointless).
     if (answer.status == 429 && requeueRateLimited(answer))
         return;
@@ -266,7 +267,8 @@ void LiveWorkspace::onInvalidated(const AdminAnswer& answer, const Invalidation&
                                        .arg(rateLimited);
     if (answer.ok()) {
         const QString done = result.isEmpty() ? tr("done (HTTP %1)").arg(answer.status) : result;
-        emit activity(record(action, invalidation.target(), withWarnings(done, answer) + again, true));
+        emit activity(record(action, invalidation.target(),
+                             withWarnings(done + rateLimitNote(answer), answer) + again, true));
         pollNow(); // show its effect without waiting for the next round
         if (bump)
             fetchPolicy();

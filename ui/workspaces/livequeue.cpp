@@ -1,6 +1,6 @@
 // LiveWorkspace's line of invalidations (SPEC §8: purges are rate-limited by
-// every vendor; queue, respect Retry-After). The sending itself and the
-// final records are in livecommands.cpp.
+// every vendor; queue, respect Retry-After, show limits). The sending itself
+// and the final records are in livecommands.cpp.
 
 #include "workspaces/liveworkspace_p.h"
 
@@ -29,6 +29,15 @@ QString actionOf(const Invalidation& invalidation)
 }
 
 } // namespace
+
+QString rateLimitNote(const AdminAnswer& answer)
+{
+    if (!answer.rateLimit)
+        return {};
+    const std::string words = live::describeRateLimit(*answer.rateLimit, {}, false);
+    return words.empty() ? QString()
+                         : QStringLiteral(" (rate limit: %1)").arg(QString::fromStdString(words));
+}
 
 void LiveWorkspace::invalidate(const Invalidation& invalidation)
 {
@@ -78,7 +87,8 @@ bool LiveWorkspace::requeueRateLimited(const AdminAnswer& answer)
                       .arg(first.sends);
     }
     if (!message.isEmpty()) {
-        emit activity(record(actionOf(invalidation), invalidation.target(), message, false));
+        emit activity(record(actionOf(invalidation), invalidation.target(),
+                             message + rateLimitNote(answer), false));
         return false;
     }
     ++first.rateLimited;
@@ -97,9 +107,10 @@ bool LiveWorkspace::requeueRateLimited(const AdminAnswer& answer)
     emit activity(record(actionOf(invalidation), invalidation.target(),
                          tr("rate-limited by the deployment (HTTP 429): queued, sending again in "
                             "%1 (send %2 of %3)")
-                             .arg(waitText(wait))
-                             .arg(first.sends + 1)
-                             .arg(kMaxInvalidationSends),
+                                 .arg(waitText(wait))
+                                 .arg(first.sends + 1)
+                                 .arg(kMaxInvalidationSends) +
+                             rateLimitNote(answer),
                          false));
     reportQueue();
     return true;
@@ -133,6 +144,54 @@ void LiveWorkspace::dropInvalidations(const QString& notSent, const QString& onW
         first = false;
     }
     reportQueue();
+}
+
+std::optional<live::RateLimit> LiveWorkspace::purgeLimit() const
+{
+    if (!m_purgeLimit || m_purgeLimitUntil.hasExpired())
+        return std::nullopt;
+    live::RateLimit now = *m_purgeLimit;
+    if (now.resetIn)
+        now.resetIn = m_purgeLimitUntil.remainingTimeNSecs() / 1000;
+    return now;
+}
+
+void LiveWorkspace::notePurgeLimit(const AdminAnswer& answer)
+{
+    if (!answer.reached())
+        return; // no answer: nothing new about the limit
+    if (!answer.rateLimit || answer.rateLimit->resetIn == Micros(0))
+        return forgetPurgeLimit(); // a count that is not stated, or already past, is not shown
+    const live::RateLimit& limit = *answer.rateLimit;
+    const Micros believedFor = limit.resetIn  ? *limit.resetIn
+                               : limit.window ? *limit.window
+                                              : kUndatedPurgeLimitFor;
+    m_purgeLimit = limit;
+    m_purgeLimitUntil.setPreciseRemainingTime(
+        believedFor / kMicrosPerSecond, (believedFor % kMicrosPerSecond) * 1000, Qt::PreciseTimer);
+    expirePurgeLimit(); // arms the timer
+    emit purgeLimitChanged();
+}
+
+void LiveWorkspace::forgetPurgeLimit()
+{
+    m_purgeLimitTimer.stop();
+    if (!m_purgeLimit)
+        return;
+    m_purgeLimit.reset();
+    emit purgeLimitChanged();
+}
+
+void LiveWorkspace::expirePurgeLimit()
+{
+    if (!m_purgeLimit)
+        return;
+    if (m_purgeLimitUntil.hasExpired())
+        return forgetPurgeLimit();
+    // QTimer takes an int of milliseconds: a reset days away is waited for
+    // a day at a time.
+    constexpr qint64 kDayMs = 24 * 3600 * 1000;
+    m_purgeLimitTimer.start(int(std::min(m_purgeLimitUntil.remainingTime() + 1, kDayMs)));
 }
 
 void LiveWorkspace::reportQueue()

@@ -24,6 +24,7 @@ AdminAnswer answerOf(const live::Response& response)
     answer.etag = response.etag;
     answer.latency = response.latency;
     answer.retryAfter = response.retryAfter;
+    answer.rateLimit = response.rateLimit;
     for (const std::string& warning : response.warnings)
         answer.warnings.append(QString::fromStdString(warning));
     if (!response.ok()) {
@@ -50,6 +51,9 @@ LiveWorkspace::LiveWorkspace(const DeploymentProfile& profile,
         sendNextInvalidation();
         reportQueue();
     });
+    m_purgeLimitTimer.setSingleShot(true);
+    m_purgeLimitTimer.setTimerType(Qt::PreciseTimer); // gone at the reset, not a second after
+    connect(&m_purgeLimitTimer, &QTimer::timeout, this, &LiveWorkspace::expirePurgeLimit);
     // Locked again (or turned production): what waits is not sent. One on
     // the wire is past stopping; its answer is recorded as usual.
     connect(this, &Workspace::unlockedChanged, this, [this] {
@@ -101,6 +105,7 @@ void LiveWorkspace::dropCalls()
     for (std::uint64_t id : m_calls)
         m_client->cancel(id);
     m_calls.clear();
+    forgetPurgeLimit(); // another token or node may have another quota
     m_pollCall = m_policyCall = m_healthCall = m_auditCall = 0;
     m_policyAgain = false;
     // Whoever waited for a policy read gets the next one.

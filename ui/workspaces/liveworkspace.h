@@ -1,10 +1,12 @@
 #pragma once
 
 #include "live/profiles.h"
+#include "live/ratelimit.h"
 #include "workspaces/remotesnapshot.h"
 #include "workspaces/workspace.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QTimer>
 
@@ -12,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -78,6 +81,12 @@ struct AdminAnswer;
 /// is then sent. Each 429 and each final answer is an activity() record.
 /// A new token or URL, the workspace turning read-only, and destruction drop
 /// the line, with a record per dropped invalidation.
+///
+/// Limits (SPEC §8: show limits): each answer to a purge or bump (2xx, 429
+/// or any other status) replaces purgeLimit() with the rate limit its
+/// headers state, or with nothing when they state none, and its records
+/// carry it ("purged 3 entries (rate limit: 997 of 1000 left)"). A node
+/// that could not be reached says nothing about it: the limit stays.
 ///
 /// GUI thread only. The token is held in memory only and sent only in the
 /// Authorization header. Destroying the workspace cancels its calls; an
@@ -173,9 +182,20 @@ public:
     /// capped at 12 × base) instead of kRateLimitBackoff.
     void setRateLimitBackoff(Micros base) { m_rateLimitBackoff = base; }
 
+    /// The deployment's rate limit on purges and bumps as the last answer to
+    /// one stated it, its resetIn counted down to now. Nullopt before such
+    /// an answer, when it stated none, after a new token or URL, and once
+    /// the limit is past: at its reset, else after its window, else
+    /// kUndatedPurgeLimitFor after the answer (its count no longer holds).
+    std::optional<live::RateLimit> purgeLimit() const;
+    /// How long a limit with neither a reset nor a window is believed.
+    static constexpr Micros kUndatedPurgeLimitFor = 10 * 60 * kMicrosPerSecond;
+
 signals:
     /// queuedInvalidations() changed.
     void queuedInvalidationsChanged(int count);
+    /// purgeLimit() is another one, or gone (not emitted as it counts down).
+    void purgeLimitChanged();
     void pollingPausedChanged(bool paused);
     /// After every stats answer, good or bad (last-updated labels).
     void polled();
@@ -227,6 +247,11 @@ private:
     void dropInvalidations(const QString& notSent, const QString& onWire);
     /// Emits queuedInvalidationsChanged() when the count moved.
     void reportQueue();
+    /// Takes the limit an invalidation's answer stated (or its absence).
+    void notePurgeLimit(const AdminAnswer& answer);
+    void forgetPurgeLimit();
+    /// m_purgeLimitTimer fired: forgets the limit once it is past, else re-arms.
+    void expirePurgeLimit();
     void publishPolicy();
     /// No answer: the same picture, its clock moved on, so that the
     /// Overview's edge advances and the missed seconds show as gaps.
@@ -269,6 +294,9 @@ private:
     QTimer m_rateLimitTimer;              ///< single shot: the first in line waits for it
     Micros m_rateLimitBackoff = kRateLimitBackoff;
     int m_queuedReported = 0;
+    std::optional<live::RateLimit> m_purgeLimit; ///< as the answer stated it
+    QDeadlineTimer m_purgeLimitUntil;            ///< when it stops being true
+    QTimer m_purgeLimitTimer;                    ///< single shot: at m_purgeLimitUntil (or a day)
     std::set<std::uint64_t> m_calls; ///< everything in flight, cancelled on destruction
 
     SeriesCursor m_cursor;

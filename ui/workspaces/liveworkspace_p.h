@@ -25,6 +25,8 @@ struct AdminAnswer {
     /// The node's `X-Fallback-Warning` headers: it did what was asked but
     /// could not write something about it (an audit line, the versions).
     QStringList warnings;
+    /// The deployment's rate-limit headers, read (live/ratelimit.h).
+    std::optional<live::RateLimit> rateLimit;
 
     bool reached() const { return status != 0; }
     bool ok() const { return status >= 200 && status < 300; }
@@ -64,6 +66,11 @@ struct LiveWorkspace::Bridge {
 
 /// The answer without its body, read on the client's thread.
 AdminAnswer answerOf(const live::Response& response);
+
+/// ` (rate limit: 997 of 1000 left)` for an invalidation's activity record
+/// when its answer stated one, else "". Without the reset: a record is read
+/// later, when "resets in 58 min" no longer holds.
+QString rateLimitNote(const AdminAnswer& answer);
 
 template <typename Issue, typename Work, typename Done>
 std::uint64_t LiveWorkspace::send(Issue issue, Work work, Done done)
