@@ -1,5 +1,6 @@
 #include "live/adminclient.h"
 
+#include "live/ratelimit.h"
 #include "util/cabundle.h"
 #include "util/text.h"
 
@@ -8,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -26,25 +26,6 @@ constexpr std::size_t kMaxResponseBytes = 32u << 20;
 /// The longest the worker sleeps in curl_multi_poll without a reason to
 /// wake: a safety net only, every submission and cancel wakes it at once.
 constexpr int kMaxPollMs = 1000;
-
-/// Seconds, or an HTTP date; -1 when neither.
-Micros parseRetryAfter(std::string_view value)
-{
-    value = trimSpaces(value);
-    if (value.empty())
-        return -1;
-    if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        if (value.size() > 9)
-            return 999'999'999 * kMicrosPerSecond; // absurdly far: beyond any cap
-        return static_cast<Micros>(std::stoll(std::string(value))) * kMicrosPerSecond;
-    }
-    const std::string text(value);
-    const time_t at = curl_getdate(text.c_str(), nullptr);
-    if (at < 0)
-        return -1;
-    const time_t now = std::time(nullptr);
-    return at > now ? static_cast<Micros>(at - now) * kMicrosPerSecond : 0;
-}
 
 /// Transport errors that another attempt cannot fix: a bad certificate, a
 /// malformed URL, an answer too large. Everything else (refused, reset,

@@ -2,8 +2,11 @@
 
 #include "util/text.h"
 
+#include <curl/curl.h>
+
 #include <algorithm>
 #include <array>
+#include <ctime>
 #include <limits>
 #include <map>
 
@@ -353,6 +356,24 @@ std::optional<RateLimit> parseRateLimit(const std::vector<HeaderField>& headers,
             return form;
     }
     return std::nullopt;
+}
+
+Micros parseRetryAfter(std::string_view value)
+{
+    value = trimSpaces(value);
+    if (value.empty())
+        return -1;
+    if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (value.size() > 9)
+            return 999'999'999 * kMicrosPerSecond; // absurdly far: beyond any cap
+        return static_cast<Micros>(std::stoll(std::string(value))) * kMicrosPerSecond;
+    }
+    const std::string text(value);
+    const time_t at = curl_getdate(text.c_str(), nullptr);
+    if (at < 0)
+        return -1;
+    const time_t now = std::time(nullptr);
+    return at > now ? static_cast<Micros>(at - now) * kMicrosPerSecond : 0;
 }
 
 std::string waitInWords(Micros delay)

@@ -83,6 +83,11 @@ inline constexpr std::int64_t kEpochResetAbove = 1'000'000'000;
 std::string describeRateLimit(const RateLimit& limit, std::string_view noun = {},
                               bool withReset = true);
 
+/// A `Retry-After` value (RFC 9110 §10.2.3: seconds, or an HTTP date) as a
+/// delay from now; -1 when it is neither. Absurdly long ones are capped far
+/// beyond any wait a caller would take.
+Micros parseRetryAfter(std::string_view value);
+
 /// `12 s`, `58 min`, `2 h 5 min`, `3 d`: a delay, rounded up, in words.
 std::string waitInWords(Micros delay);
 
