@@ -274,8 +274,7 @@ int reportFailure(const RemoteArgs& args, const Target& target, const live::Resp
         Micros wait = response.retryAfter;
         if (wait < 0 && limit && limit->resetIn)
             wait = *limit->resetIn;
-        text += wait >= 0 ? "; the deployment rate-limits it: try again in " +
-                                std::to_string((wait + kMicrosPerSecond - 1) / kMicrosPerSecond) + " s"
+        text += wait >= 0 ? "; the deployment rate-limits it: try again in " + live::waitInWords(wait)
                           : "; the deployment rate-limits it: try again later";
         // "When" is said above: the limit's own reset would only repeat it.
         const std::string words =

@@ -260,6 +260,10 @@ void TestFallbackctlAnswers::rateLimitSaysWhen_data()
         << QByteArray(
                "fallbackctl: bump failed: too many purges (HTTP 429); the deployment rate-limits "
                "it: try again in 42 s (rate limit: none of 60 bumps left)\n");
+    QTest::newRow("purge, a long wait in minutes")
+        << purge << QByteArray("Retry-After: 3480\r\n")
+        << QByteArray("fallbackctl: purge failed: too many purges (HTTP 429); the deployment rate-limits "
+                      "it: try again in 58 min\n");
     QTest::newRow("purge, a limit not understood")
         << purge << QByteArray("Retry-After: 5\r\nRateLimit-Remaining: none\r\n")
         << QByteArray(
