@@ -339,6 +339,9 @@ HttpResponse NodeService::purge(const HttpRequest& request)
                                   {"per_tier", perTier}});
     }
 
+    std::optional<PurgeLimiter::Verdict> verdict;
+    if (std::optional<HttpResponse> refused = takeInvalidation(request, "purge", plan.target, verdict))
+        return std::move(*refused);
     std::size_t purged = 0;
     for (const PurgeScope& scope : plan.scopes)
         purged += m_engine.purge(scope).total();
@@ -346,7 +349,7 @@ HttpResponse NodeService::purge(const HttpRequest& request)
         plan.kind == PurgeKind::Key ? plan.keyCount : 1;
     std::vector<std::string> warnings;
     audit(request, "purge", plan.target, "purged " + std::to_string(purged), true, &warnings);
-    return resultWithWarnings({{"purged", purged}}, warnings);
+    return withLimit(resultWithWarnings({{"purged", purged}}, warnings), verdict);
 }
 
 HttpResponse NodeService::bump(const Route& route, const HttpRequest& request)
@@ -359,6 +362,9 @@ HttpResponse NodeService::bump(const Route& route, const HttpRequest& request)
     const std::optional<NamespaceId> ns = m_engine.keys().findNamespace(*name);
     if (!ns || !m_engine.namespacePolicy(*ns))
         return errorResponse(404, "namespace '" + *name + "' is not in the policy");
+    std::optional<PurgeLimiter::Verdict> verdict;
+    if (std::optional<HttpResponse> refused = takeInvalidation(request, "bump", "namespace " + *name, verdict))
+        return std::move(*refused);
     const Result<std::uint64_t> version = m_engine.bump(*ns);
     if (!version)
         return errorResponse(404, version.error().message);
@@ -366,7 +372,35 @@ HttpResponse NodeService::bump(const Route& route, const HttpRequest& request)
     persistVersions(warnings);
     audit(request, "bump", "namespace " + *name, "version " + std::to_string(*version), true,
           &warnings);
-    return resultWithWarnings({{"namespace", *name}, {"version", *version}}, warnings);
+    return withLimit(resultWithWarnings({{"namespace", *name}, {"version", *version}}, warnings), verdict);
+}
+
+std::optional<HttpResponse> NodeService::takeInvalidation(const HttpRequest& request, const std::string& action,
+                                                          const std::string& target,
+                                                          std::optional<PurgeLimiter::Verdict>& verdict)
+{
+    if (!m_purgeLimiter)
+        return std::nullopt;
+    verdict = m_purgeLimiter->take(m_clock.now());
+    if (verdict->allowed)
+        return std::nullopt;
+    ++m_counters.invalidationsRateLimited;
+    const std::string limit = m_purgeLimiter->spec().text();
+    audit(request, action, target, "refused: rate limited (" + limit + ")", false);
+    const std::int64_t wait = (verdict->retryAfter + kMicrosPerSecond - 1) / kMicrosPerSecond;
+    HttpResponse response =
+        errorResponse(429, "too many purges and bumps: this node takes " + limit,
+                      {{"retry_after_seconds", std::max<std::int64_t>(1, wait)}});
+    m_purgeLimiter->addHeaders(response, *verdict);
+    return response;
+}
+
+HttpResponse NodeService::withLimit(HttpResponse response,
+                                    const std::optional<PurgeLimiter::Verdict>& verdict) const
+{
+    if (m_purgeLimiter && verdict)
+        m_purgeLimiter->addHeaders(response, *verdict);
+    return response;
 }
 
 HttpResponse NodeService::metrics() const

@@ -151,6 +151,10 @@ std::string renderMetrics(const EngineStats& stats, const Policy& policy,
                counters.purges[k]);
     }
 
+    header(out, "fallback_invalidations_rate_limited_total", "counter",
+           "Purges and bumps refused with 429 by the node's --purge-limit.");
+    sample(out, "fallback_invalidations_rate_limited_total", {}, counters.invalidationsRateLimited);
+
     header(out, "fallback_namespace_version", "gauge",
            "Current version of each namespace of the policy in force.");
     for (const NamespacePolicy& ns : policy.namespaces)

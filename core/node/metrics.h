@@ -26,6 +26,7 @@ struct NodeCounters {
     std::array<std::array<std::uint64_t, 3>, kServedByCount> reads{};
     std::array<std::uint64_t, 3> purges{}; ///< by PurgeKind
     std::uint64_t dataRequests = 0;        ///< reads, writes and deletes received
+    std::uint64_t invalidationsRateLimited = 0; ///< purges and bumps refused by --purge-limit
 };
 
 /// One store under --data-dir, as health and /metrics report it.

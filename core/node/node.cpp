@@ -85,6 +85,7 @@ public:
         m_origin.setEngine(&m_engine);
         ServiceOptions serviceOptions;
         serviceOptions.adminToken = std::move(token);
+        serviceOptions.purgeLimit = options.purgeLimit;
         m_service.emplace(m_engine, m_scheduler, std::move(serviceOptions), m_audit.get(),
                           &m_versions, logLine);
         m_service->watchClientCache(m_clientCache.get());
@@ -115,7 +116,8 @@ public:
         const bool v6 = host.find(':') != std::string::npos;
         const std::string where = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port.value());
         logLine("serving " + std::to_string(policy.namespaces.size()) + " namespaces on " + where +
-                ", origin " + m_options.originUrl + ", data dir " + m_options.dataDir);
+                ", origin " + m_options.originUrl + ", data dir " + m_options.dataDir +
+                (m_options.purgeLimit.enabled() ? ", purge limit " + m_options.purgeLimit.text() : ""));
         // The one line scripts and tests read the port from.
         std::cout << "listening on " << where << std::endl;
 

@@ -68,6 +68,9 @@ in process, the origin over HTTP, a last-known-good client cache on disk.
   --idle-timeout DURATION    keep-alive connections idle this long are closed (default 60s)
   --request-timeout DURATION a request must arrive whole within this once started (default 30s)
   --shutdown-timeout DURATION  on SIGTERM / SIGINT, drain for at most this long (default 10s)
+  --purge-limit N/WINDOW     at most N purges and bumps per WINDOW (e.g. 60/1m), a token
+                             bucket: more get 429 with Retry-After; every invalidation's
+                             answer carries RateLimit / RateLimit-Policy (default: no limit)
   --help                     this text
 
 Exit codes: 0 after a clean shutdown, 1 on a bad policy file or a failure
@@ -121,7 +124,7 @@ Result<NodeOptions> parseNodeArguments(const std::vector<std::string>& args)
             "--policy", "--origin", "--listen", "--admin-token-file", "--data-dir",
             "--edge-capacity", "--kv-capacity", "--client-cache-capacity", "--origin-timeout",
             "--origin-connect-timeout", "--origin-max-body", "--idle-timeout", "--request-timeout",
-            "--shutdown-timeout"};
+            "--shutdown-timeout", "--purge-limit"};
         bool known = false;
         for (const char* k : kKnown)
             known = known || name == k;
@@ -166,6 +169,12 @@ Result<NodeOptions> parseNodeArguments(const std::vector<std::string>& args)
             status = duration(options.requestTimeout);
         } else if (name == "--shutdown-timeout") {
             status = duration(options.shutdownTimeout);
+        } else if (name == "--purge-limit") {
+            const std::optional<PurgeLimitSpec> limit = parsePurgeLimit(value);
+            if (!limit)
+                return usage("--purge-limit: '" + value +
+                             "' is not N/WINDOW (N from 1 to 1000000, WINDOW whole seconds up to 1d, e.g. 60/1m)");
+            options.purgeLimit = *limit;
         }
         if (!status)
             return status.error();

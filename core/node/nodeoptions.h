@@ -4,6 +4,7 @@
 //   fallback-node --policy FILE --origin URL [--listen 127.0.0.1:8080]
 //                 [--admin-token-file F] [--data-dir DIR] [extras...]
 
+#include "node/purgelimit.h"
 #include "util/result.h"
 #include "util/units.h"
 
@@ -31,6 +32,9 @@ struct NodeOptions {
     /// A request's header and body must arrive within this once it has
     /// started (slow clients are cut off).
     Micros requestTimeout = 30 * kMicrosPerSecond;
+    /// `--purge-limit N/WINDOW`: at most N purges and bumps per window (a
+    /// token bucket), else 429. Unset: no limit.
+    PurgeLimitSpec purgeLimit;
     bool help = false;                                 ///< --help: print usage, exit 0
 };
 

@@ -34,6 +34,8 @@ NodeService::NodeService(Engine& engine, Scheduler& clock, ServiceOptions option
     // first tick stays recent for a whole window, like any other.
     const TierCounters& origin = m_engine.stats().tiers()[tierIndex(TierId::Origin)];
     m_healthWindow.push_back({origin.lookups, origin.errors, 0});
+    if (m_options.purgeLimit.enabled())
+        m_purgeLimiter.emplace(m_options.purgeLimit, m_clock.now());
 }
 
 NodeService::Route NodeService::classify(std::string_view path)

@@ -10,6 +10,7 @@
 #include "node/httpmessage.h"
 #include "node/metrics.h"
 #include "node/origincachecontrol.h"
+#include "node/purgelimit.h"
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +39,8 @@ struct ServiceOptions {
     /// the key space names at least this many, and twice as many as the
     /// last sweep left: one-off ids (404s, crawlers) do not pile up for ever.
     std::size_t idSweepThreshold = 1u << 16;
+    /// Purges and bumps allowed per window; unset: no limit (purgelimit.h).
+    PurgeLimitSpec purgeLimit;
 };
 
 /// Writes one line to the node's log (stderr). Never given a token.
@@ -163,6 +166,13 @@ private:
     /// warnings as headers too.
     static HttpResponse resultWithWarnings(nlohmann::json result,
                                            const std::vector<std::string>& warnings);
+    /// With a --purge-limit: takes a token for an invalidation. A refusal is
+    /// audited and answered (429); otherwise `verdict` is for the answer's headers.
+    std::optional<HttpResponse> takeInvalidation(const HttpRequest& request, const std::string& action,
+                                                 const std::string& target,
+                                                 std::optional<PurgeLimiter::Verdict>& verdict);
+    /// The limit's headers on an invalidation's answer (none without a limit).
+    HttpResponse withLimit(HttpResponse response, const std::optional<PurgeLimiter::Verdict>& verdict) const;
     std::uint64_t clientCacheWriteErrors() const;
     // the origin's Cache-Control (nodecachecontrol.cpp)
     /// One sentence per namespace of the policy in force whose origin
@@ -194,6 +204,7 @@ private:
     std::uint64_t m_clientCacheFailuresLogged = 0;  ///< its write failures at the last tick
     LogSink m_log;
     OriginCacheControl m_originCacheControl;
+    std::optional<PurgeLimiter> m_purgeLimiter; ///< with a --purge-limit
     Micros m_started = 0;
     NodeCounters m_counters;
     /// Totals health looks back at, one sample per tick, oldest first:

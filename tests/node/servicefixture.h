@@ -61,6 +61,7 @@ struct FixtureOptions {
     QString dataDir = {};
     std::size_t idSweepThreshold = 1u << 16; ///< ServiceOptions::idSweepThreshold
     fallback::node::LogSink log = {};        ///< the node's log lines
+    fallback::node::PurgeLimitSpec purgeLimit = {}; ///< ServiceOptions::purgeLimit
 };
 
 struct ServiceFixture {
@@ -89,6 +90,7 @@ struct ServiceFixture {
         fallback::node::ServiceOptions options;
         options.adminToken = kToken;
         options.idSweepThreshold = o.idSweepThreshold;
+        options.purgeLimit = o.purgeLimit;
         service = std::make_unique<fallback::node::NodeService>(engine, clock, options, auditLog.get(),
                                                                 versions ? &*versions : nullptr,
                                                                 o.log);

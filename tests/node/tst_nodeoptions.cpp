@@ -42,6 +42,7 @@ void TestNodeOptions::defaults()
     QCOMPARE(options->kvCapacity, std::uint64_t(1) << 30);
     QCOMPARE(options->clientCacheCapacity, std::uint64_t(1) << 30);
     QCOMPARE(options->shutdownTimeout, 10 * kMicrosPerSecond);
+    QVERIFY(!options->purgeLimit.enabled());
     QVERIFY(!options->help);
 }
 
@@ -50,7 +51,7 @@ void TestNodeOptions::extras()
     const auto options = parseNodeArguments(split(QStringLiteral(
         "--policy p.yaml --origin https://o --listen 127.0.0.1:0 --admin-token-file t "
         "--data-dir d --edge-capacity 64MiB --kv-capacity=2GiB --client-cache-capacity 10MB "
-        "--origin-timeout 1500ms --shutdown-timeout 3s --idle-timeout 5s")));
+        "--origin-timeout 1500ms --shutdown-timeout 3s --idle-timeout 5s --purge-limit 60/1m")));
     QVERIFY(options.ok());
     QCOMPARE(options->listenPort, std::uint16_t(0));
     QCOMPARE(options->adminTokenFile, std::string("t"));
@@ -61,6 +62,9 @@ void TestNodeOptions::extras()
     QCOMPARE(options->originTimeout, 1500 * kMicrosPerMilli);
     QCOMPARE(options->shutdownTimeout, 3 * kMicrosPerSecond);
     QCOMPARE(options->idleTimeout, 5 * kMicrosPerSecond);
+    QCOMPARE(options->purgeLimit.count, 60u);
+    QCOMPARE(options->purgeLimit.window, 60 * kMicrosPerSecond);
+    QCOMPARE(options->purgeLimit.text(), std::string("60 per 1m"));
 
     const auto v6 = parseNodeArguments(split(QStringLiteral("--policy p --origin http://o --listen [::1]:9000")));
     QVERIFY(v6.ok());
@@ -82,6 +86,13 @@ void TestNodeOptions::usageErrors_data()
     QTest::newRow("bad duration") << "--policy p --origin http://o --shutdown-timeout soon" << "--shutdown-timeout";
     QTest::newRow("unknown option") << "--policy p --origin http://o --verbose x" << "--verbose";
     QTest::newRow("stray argument") << "--policy p --origin http://o extra" << "extra";
+    QTest::newRow("purge limit without window") << "--policy p --origin http://o --purge-limit 60" << "N/WINDOW";
+    QTest::newRow("purge limit of 0") << "--policy p --origin http://o --purge-limit 0/1m" << "N/WINDOW";
+    QTest::newRow("purge limit negative") << "--policy p --origin http://o --purge-limit -5/1m" << "N/WINDOW";
+    QTest::newRow("purge limit window 0") << "--policy p --origin http://o --purge-limit 5/0s" << "N/WINDOW";
+    QTest::newRow("purge limit window 500ms") << "--policy p --origin http://o --purge-limit 5/500ms" << "N/WINDOW";
+    QTest::newRow("purge limit window 2d") << "--policy p --origin http://o --purge-limit 5/2d" << "N/WINDOW";
+    QTest::newRow("purge limit huge") << "--policy p --origin http://o --purge-limit 5000000/1h" << "N/WINDOW";
 }
 
 void TestNodeOptions::usageErrors()

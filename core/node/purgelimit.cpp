@@ -1,0 +1,79 @@
+#include "node/purgelimit.h"
+
+#include "util/units.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace fallback::node {
+
+namespace {
+
+std::int64_t ceilSeconds(Micros delay)
+{
+    return std::max<Micros>(0, (delay + kMicrosPerSecond - 1) / kMicrosPerSecond);
+}
+
+} // namespace
+
+std::string PurgeLimitSpec::text() const
+{
+    return std::to_string(count) + " per " + formatDuration(window);
+}
+
+std::optional<PurgeLimitSpec> parsePurgeLimit(std::string_view text)
+{
+    const std::size_t slash = text.find('/');
+    if (slash == std::string_view::npos)
+        return std::nullopt;
+    const std::string_view count = text.substr(0, slash);
+    std::uint32_t n = 0;
+    const auto [end, error] = std::from_chars(count.data(), count.data() + count.size(), n);
+    if (count.empty() || error != std::errc() || end != count.data() + count.size() || n < 1 || n > 1'000'000)
+        return std::nullopt;
+    const std::optional<Micros> window = parseDuration(text.substr(slash + 1));
+    if (!window || *window < kMicrosPerSecond || *window > 24 * 3600 * kMicrosPerSecond ||
+        *window % kMicrosPerSecond != 0)
+        return std::nullopt;
+    return PurgeLimitSpec{n, *window};
+}
+
+PurgeLimiter::PurgeLimiter(PurgeLimitSpec spec, Micros now) : m_spec(spec), m_tokens(spec.count), m_at(now) {}
+
+void PurgeLimiter::refill(Micros now)
+{
+    if (now > m_at) {
+        const double added = double(now - m_at) * m_spec.count / double(m_spec.window);
+        m_tokens = std::min<double>(m_spec.count, m_tokens + added);
+    }
+    m_at = std::max(m_at, now);
+}
+
+PurgeLimiter::Verdict PurgeLimiter::take(Micros now)
+{
+    refill(now);
+    Verdict verdict;
+    const double perToken = double(m_spec.window) / m_spec.count; // µs to earn one
+    if (m_tokens >= 1.0) {
+        m_tokens -= 1.0;
+        verdict.allowed = true;
+    } else {
+        verdict.retryAfter = static_cast<Micros>(std::ceil((1.0 - m_tokens) * perToken));
+    }
+    verdict.remaining = static_cast<std::int64_t>(std::floor(m_tokens));
+    verdict.fullIn = static_cast<Micros>(std::ceil((m_spec.count - m_tokens) * perToken));
+    return verdict;
+}
+
+void PurgeLimiter::addHeaders(HttpResponse& response, const Verdict& verdict) const
+{
+    response.addHeader("RateLimit-Policy", "\"invalidations\";q=" + std::to_string(m_spec.count) +
+                                               ";w=" + std::to_string(m_spec.window / kMicrosPerSecond));
+    response.addHeader("RateLimit", "\"invalidations\";r=" + std::to_string(verdict.remaining) +
+                                        ";t=" + std::to_string(ceilSeconds(verdict.fullIn)));
+    if (!verdict.allowed)
+        response.addHeader("Retry-After", std::to_string(std::max<std::int64_t>(1, ceilSeconds(verdict.retryAfter))));
+}
+
+} // namespace fallback::node
