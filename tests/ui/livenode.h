@@ -98,15 +98,19 @@ public:
     bool startNode(QString* error)
     {
         m_url = startListening(m_node, nodeBinary(),
-                               {QStringLiteral("--policy"),
-                                QStringLiteral(FALLBACK_EXAMPLES_DIR "/demo.policy.yaml"),
-                                QStringLiteral("--origin"), m_originUrl, QStringLiteral("--listen"),
-                                QStringLiteral("127.0.0.1:0"), QStringLiteral("--admin-token-file"),
-                                tokenFile(), QStringLiteral("--data-dir"),
-                                m_dir.filePath(QStringLiteral("data"))},
+                               QStringList{QStringLiteral("--policy"),
+                                           QStringLiteral(FALLBACK_EXAMPLES_DIR "/demo.policy.yaml"),
+                                           QStringLiteral("--origin"), m_originUrl, QStringLiteral("--listen"),
+                                           QStringLiteral("127.0.0.1:0"), QStringLiteral("--admin-token-file"),
+                                           tokenFile(), QStringLiteral("--data-dir"),
+                                           m_dir.filePath(QStringLiteral("data"))}
+                                   + m_nodeArguments,
                                error);
         return !m_url.isEmpty();
     }
+
+    /// More options for nodes started from now on (e.g. `--purge-limit 1/1m`).
+    void setNodeArguments(const QStringList& arguments) { m_nodeArguments = arguments; }
 
     /// Nodes started from now on may not grow any file beyond `bytes`
     /// (RLIMIT_FSIZE): writing the audit log or the namespace versions fails
@@ -221,6 +225,7 @@ private:
     QProcess m_node;
     QString m_originUrl;
     QString m_url;
+    QStringList m_nodeArguments;
     QNetworkAccessManager m_network;
     QTimer m_traffic;
     int m_sent = 0;

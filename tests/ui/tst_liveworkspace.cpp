@@ -297,6 +297,43 @@ private slots:
         QCOMPARE(own, 1);
     }
 
+    void nodesPurgeLimitQueuesAndShows()
+    {
+        // A node started with --purge-limit 1/1m: the first purge goes
+        // through and states the limit, the second is refused (429) and
+        // waits in the queue for the node's Retry-After; both show.
+        LiveNode limited;
+        limited.setNodeArguments({QStringLiteral("--purge-limit"), QStringLiteral("1/1m")});
+        QString error;
+        QVERIFY2(limited.start(&error), qPrintable(error));
+        DeploymentProfile p = profile("staging-o");
+        p.url = limited.url().toStdString();
+        p.token = {TokenSource::Kind::File, limited.tokenFile().toStdString()};
+        auto workspace = open(p);
+        QVERIFY(connected(workspace.get()));
+        QSignalSpy activity(workspace.get(), &Workspace::activity);
+        workspace->invalidate({Invalidation::Kind::PurgeNamespace, QStringLiteral("pricing"), {}});
+        QTRY_COMPARE_WITH_TIMEOUT(activity.size(), 1, kTimeout);
+        const auto done = activity.at(0).at(0).value<ActivityRecord>();
+        QVERIFY2(done.ok, qPrintable(done.result));
+        QVERIFY2(done.result.endsWith(QStringLiteral("(rate limit: none of 1 left)")), qPrintable(done.result));
+        QVERIFY(workspace->purgeLimit());
+        QCOMPARE(workspace->purgeLimit()->remaining, std::optional<std::int64_t>(0));
+
+        workspace->invalidate({Invalidation::Kind::Bump, QStringLiteral("session"), {}});
+        QTRY_COMPARE_WITH_TIMEOUT(workspace->queuedInvalidations(), 1, kTimeout);
+        QTRY_VERIFY_WITH_TIMEOUT(workspace->nextQueuedSendInMs() > 50'000, kTimeout); // Retry-After: 60
+        const auto refusal = activity.last().at(0).value<ActivityRecord>();
+        QVERIFY2(refusal.result.contains(QStringLiteral("HTTP 429")), qPrintable(refusal.result));
+        workspace->cancelQueued();
+        QCOMPARE(workspace->queuedInvalidations(), 0);
+        // The node audited its refusal as this console's: not listed again as another's.
+        const int polls = workspace->pollsAnswered();
+        QTRY_VERIFY_WITH_TIMEOUT(workspace->pollsAnswered() >= polls + 2, kTimeout);
+        for (const QList<QVariant>& args : activity)
+            QVERIFY(!args.at(0).value<ActivityRecord>().remote);
+    }
+
     void refusedWritesShowAsWarnings()
     {
         // A node that can write no file: every action still happens, and
