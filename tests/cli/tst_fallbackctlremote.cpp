@@ -202,6 +202,9 @@ void TestFallbackctlRemote::helpPerCommand_data()
                            << QStringLiteral("usage: fallbackctl purge");
     QTest::newRow("bump") << QStringList{QStringLiteral("bump"), QStringLiteral("--help")}
                           << QStringLiteral("usage: fallbackctl bump NS");
+    QTest::newRow("audit") << QStringList{QStringLiteral("audit"), QStringLiteral("--help")}
+                           << QStringLiteral("usage: fallbackctl audit");
+    QTest::newRow("main names audit") << QStringList{QStringLiteral("help")} << QStringLiteral("audit [--since");
 }
 
 void TestFallbackctlRemote::helpPerCommand()
