@@ -4,11 +4,14 @@
 // an unreachable node.
 
 #include "charts/serieshistory.h"
+#include "dialogs/invalidationdialog.h"
 #include "live/adminclient.h"
 #include "livenode.h"
+#include "widgets/livestatusbar.h"
 #include "workspaces/liveworkspace.h"
 
 #include <QJsonArray>
+#include <QLabel>
 #include <QtTest>
 
 #include <memory>
@@ -319,9 +322,26 @@ private slots:
         QVERIFY2(done.result.endsWith(QStringLiteral("(rate limit: none of 1 left)")), qPrintable(done.result));
         QVERIFY(workspace->purgeLimit());
         QCOMPARE(workspace->purgeLimit()->remaining, std::optional<std::int64_t>(0));
+        // The confirmation dialog says so before the next one is asked.
+        InvalidationDialog dialog(workspace.get(), {Invalidation::Kind::Bump, QStringLiteral("session"), {}});
+        QVERIFY2(dialog.limitNotice().startsWith(QStringLiteral("Rate limit: none of 1 left until ")),
+                 qPrintable(dialog.limitNotice()));
+        QVERIFY(dialog.limitNotice().contains(QStringLiteral("it waits in the queue")));
+        QLabel* notice = dialog.findChild<QLabel*>(QStringLiteral("limitLabel"));
+        QVERIFY(notice && !notice->isHidden());
+        QCOMPARE(notice->palette().color(QPalette::WindowText), LiveStatusBar::purgeLimitColor(*workspace->purgeLimit()));
 
         workspace->invalidate({Invalidation::Kind::Bump, QStringLiteral("session"), {}});
         QTRY_COMPARE_WITH_TIMEOUT(workspace->queuedInvalidations(), 1, kTimeout);
+        if (const QString out = qEnvironmentVariable("FALLBACK_UI_SHOTS"); !out.isEmpty()) {
+            dialog.show();
+            QTRY_VERIFY_WITH_TIMEOUT(dialog.hasPreview(), kTimeout);
+            QVERIFY(dialog.grab().save(out + QStringLiteral("/invalidation-limit.png")));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.limitNotice().endsWith(
+                                     QStringLiteral("1 invalidation already waits for the rate limit: this one "
+                                                    "goes after it.")),
+                                 kTimeout);
         QTRY_VERIFY_WITH_TIMEOUT(workspace->nextQueuedSendInMs() > 50'000, kTimeout); // Retry-After: 60
         const auto refusal = activity.last().at(0).value<ActivityRecord>();
         QVERIFY2(refusal.result.contains(QStringLiteral("HTTP 429")), qPrintable(refusal.result));

@@ -1,5 +1,7 @@
 #include "dialogs/invalidationdialog.h"
 
+#include "widgets/livestatusbar.h"
+#include "workspaces/liveworkspace.h"
 #include "workspaces/workspace.h"
 
 #include <QFormLayout>
@@ -148,6 +150,14 @@ InvalidationDialog::InvalidationDialog(Workspace* workspace, const Invalidation&
     m_note->setTextFormat(Qt::PlainText);
     m_note->hide();
 
+    // What the deployment's rate limit leaves (SPEC §8: show limits), before
+    // the decision rather than after a 429.
+    m_limitLabel = new QLabel(this);
+    m_limitLabel->setObjectName(QStringLiteral("limitLabel"));
+    m_limitLabel->setWordWrap(true);
+    m_limitLabel->setTextFormat(Qt::PlainText);
+    m_limitLabel->hide();
+
     m_readOnlyBox = new QLabel(
         tr("This production workspace is read-only until you unlock it for this session. "
            "Unlock it from the workspace list to purge or bump."),
@@ -196,6 +206,7 @@ InvalidationDialog::InvalidationDialog(Workspace* workspace, const Invalidation&
     layout->addWidget(introLabel);
     layout->addWidget(previewBox);
     layout->addWidget(m_note);
+    layout->addWidget(m_limitLabel);
     layout->addWidget(m_readOnlyBox);
     layout->addWidget(m_typeBox);
     layout->addSpacing(4);
@@ -210,9 +221,14 @@ InvalidationDialog::InvalidationDialog(Workspace* workspace, const Invalidation&
         connect(workspace, &Workspace::unlockedChanged, this, &InvalidationDialog::updateReadOnly);
         // A workspace closed under the dialog leaves nothing to confirm.
         connect(workspace, &QObject::destroyed, this, &QDialog::reject);
+        if (auto* live = qobject_cast<LiveWorkspace*>(workspace)) {
+            connect(live, &LiveWorkspace::purgeLimitChanged, this, &InvalidationDialog::updateLimit);
+            connect(live, &LiveWorkspace::queuedInvalidationsChanged, this, &InvalidationDialog::updateLimit);
+        }
     }
 
     updateReadOnly();
+    updateLimit();
     if (workspace) {
         workspace->preview(invalidation);
     } else {
@@ -316,6 +332,43 @@ void InvalidationDialog::showPreview(const InvalidationPreview& preview)
         m_note->show();
     }
     updateConfirm();
+}
+
+QString InvalidationDialog::limitNotice() const
+{
+    const auto* live = qobject_cast<const LiveWorkspace*>(m_workspace.data());
+    if (!live)
+        return {};
+    QStringList lines;
+    if (const std::optional<live::RateLimit> limit = live->purgeLimit()) {
+        const QString words = QString::fromStdString(live::describeRateLimit(*limit));
+        if (limit->remaining && *limit->remaining == 0)
+            lines << tr("Rate limit: %1. The deployment will refuse this now: it waits in the "
+                        "queue and is sent when the limit allows.")
+                         .arg(words);
+        else if (!words.isEmpty())
+            lines << tr("Rate limit: %1 (as the last purge or bump answered).").arg(words);
+    }
+    if (const int queued = live->queuedInvalidations(); queued > 0)
+        lines << (queued == 1 ? tr("1 invalidation already waits for the rate limit: this one goes after it.")
+                              : tr("%1 invalidations already wait for the rate limit: this one goes after "
+                                   "them.")
+                                    .arg(queued));
+    return lines.join(QLatin1Char('\n'));
+}
+
+void InvalidationDialog::updateLimit()
+{
+    const QString notice = limitNotice();
+    m_limitLabel->setText(notice);
+    m_limitLabel->setVisible(!notice.isEmpty());
+    const auto* live = qobject_cast<const LiveWorkspace*>(m_workspace.data());
+    const std::optional<live::RateLimit> limit = live ? live->purgeLimit() : std::nullopt;
+    const QColor colour = limit ? LiveStatusBar::purgeLimitColor(*limit) : QColor();
+    QPalette palette = this->palette();
+    if (colour.isValid())
+        palette.setColor(QPalette::WindowText, colour);
+    m_limitLabel->setPalette(palette);
 }
 
 void InvalidationDialog::updateReadOnly()

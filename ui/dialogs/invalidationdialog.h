@@ -49,10 +49,15 @@ public:
     /// The word to type on production: the namespace, or `everything`.
     QString confirmWord() const;
     bool hasPreview() const { return m_preview.has_value(); }
+    /// A live deployment's rate limit as the dialog states it ("" when it
+    /// stated none and nothing waits): the limit left, and what waits in
+    /// the queue before this one.
+    QString limitNotice() const;
 
 private:
     void showPreview(const InvalidationPreview& preview);
     void updateReadOnly();
+    void updateLimit();
     void updateConfirm();
     void confirm();
     QString confirmText() const;
@@ -66,6 +71,7 @@ private:
     QWidget* m_details = nullptr;
     QFormLayout* m_form = nullptr;
     QLabel* m_note = nullptr;
+    QLabel* m_limitLabel = nullptr;
     QLabel* m_readOnlyBox = nullptr;
     QWidget* m_typeBox = nullptr;
     QLineEdit* m_confirmEdit = nullptr;
