@@ -188,7 +188,7 @@ private slots:
         }
         doc[QStringLiteral("namespaces")] = namespaces;
         const LiveNode::Reply put = m_node.admin("PUT", QStringLiteral("/v1/admin/policy"),
-                                                 QJsonDocument(doc).toJson(), current.etag);
+                                                 QJsonDocument(doc).toJson(), current.etag, "policy-bot 3");
         QVERIFY2(put.status == 200 || put.status == 204, put.body.constData());
 
         Policy mine = workspace->appliedPolicy();
@@ -199,7 +199,11 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(conflict.size(), 1, kTimeout);
         QCOMPARE(applied.size(), 1);
         QCOMPARE(applied.first().at(0).toBool(), false);
-        QVERIFY(conflict.first().at(0).toString().contains(QStringLiteral("412")));
+        const QString message = conflict.first().at(0).toString();
+        QVERIFY(message.contains(QStringLiteral("412")));
+        // Who changed it, from the node's audit log (read then, polling or not).
+        QVERIFY2(message.contains(QStringLiteral("The last change by another client: policy-bot 3 (127.0.0.1) at ")),
+                 qPrintable(message));
         // Never overwritten: the other console's change is still in force.
         const LiveNode::Reply after = m_node.admin("GET", QStringLiteral("/v1/admin/policy"));
         QVERIFY(after.body.contains("\"95s\""));

@@ -45,6 +45,25 @@ void LiveWorkspace::resetAudit()
     m_auditSeq = 0;
     m_auditUnsupported = false;
     m_auditShown.clear();
+    m_otherPolicyChangeBy.clear();
+    m_otherPolicyChangeAt = {};
+    runAfterAuditRead();
+}
+
+void LiveWorkspace::readAuditThen(std::function<void()> then)
+{
+    m_afterAuditRead.push_back(std::move(then));
+    pollAudit();
+    if (!m_auditCall)
+        runAfterAuditRead(); // nothing to wait for: a node without the route
+}
+
+void LiveWorkspace::runAfterAuditRead()
+{
+    std::vector<std::function<void()>> waiting;
+    waiting.swap(m_afterAuditRead);
+    for (const std::function<void()>& then : waiting)
+        then();
 }
 
 void LiveWorkspace::pollAudit()
@@ -69,6 +88,8 @@ void LiveWorkspace::pollAudit()
         [this](const AdminAnswer& answer, const std::shared_ptr<const live::AuditPage>& page) {
             m_auditCall = 0;
             onAuditPage(answer, page);
+            if (!m_auditCall) // read to the end (no further page asked for)
+                runAfterAuditRead();
         });
 }
 
@@ -112,6 +133,10 @@ void LiveWorkspace::onAuditPage(const AdminAnswer& answer,
         record.remote = true;
         record.by = QString::fromStdString(entry.who());
         record.at = entry.time; // the node's clock, which its series count in
+        if (record.action == QLatin1String("policy") && record.ok) {
+            m_otherPolicyChangeBy = record.by;
+            m_otherPolicyChangeAt = record.when;
+        }
         emit activity(record);
     }
     if (m_auditShown.size() > kShownKept)

@@ -107,12 +107,22 @@ void LiveWorkspace::onApplied(const AdminAnswer& answer, const QString& summary)
     }
     QString message;
     if (answer.status == 412) {
-        message = tr("The policy of %1 changed since it was read (HTTP 412): nothing was "
-                     "applied. Reload it and reapply your changes.")
-                      .arg(name());
-        emit activity(record(action, action, tr("refused: the policy changed meanwhile (412)"), false));
-        emit policyApplied(false, message);
-        emit policyConflict(message);
+        // Who changed it is in the node's audit log: read it first, so that
+        // the conflict can say (an older node's 412 says nothing more).
+        readAuditThen([this, action] {
+            QString conflict = tr("The policy of %1 changed since it was read (HTTP 412): nothing was "
+                                  "applied.")
+                                   .arg(name());
+            if (!m_otherPolicyChangeBy.isEmpty())
+                conflict += QLatin1Char(' ') + tr("The last change by another client: %1 at %2.")
+                                                   .arg(m_otherPolicyChangeBy,
+                                                        m_otherPolicyChangeAt.toLocalTime().toString(
+                                                            QStringLiteral("HH:mm:ss")));
+            conflict += QLatin1Char(' ') + tr("Reload it and reapply your changes.");
+            emit activity(record(action, action, tr("refused: the policy changed meanwhile (412)"), false));
+            emit policyApplied(false, conflict);
+            emit policyConflict(conflict);
+        });
         return;
     }
     if (!answer.reached()) {

@@ -107,6 +107,7 @@ void LiveWorkspace::dropCalls()
     m_calls.clear();
     forgetPurgeLimit(); // another token or node may have another quota
     m_pollCall = m_policyCall = m_healthCall = m_auditCall = 0;
+    runAfterAuditRead(); // their read was cancelled: they go on without it
     m_policyAgain = false;
     // Whoever waited for a policy read gets the next one.
     m_afterNextRead.insert(m_afterNextRead.begin(), m_afterThisRead.begin(), m_afterThisRead.end());

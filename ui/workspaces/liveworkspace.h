@@ -265,6 +265,10 @@ private:
     void onAuditPage(const AdminAnswer& answer, const std::shared_ptr<const live::AuditPage>& page);
     /// Forgets what was read of the audit log (another node).
     void resetAudit();
+    /// Reads the audit log now, then runs `then` (at once when the node has
+    /// no audit route; after the read under way when there is one).
+    void readAuditThen(std::function<void()> then);
+    void runAfterAuditRead();
     /// Why a call failed, in one sentence for people.
     QString failure(const AdminAnswer& answer, const QString& what) const;
 
@@ -311,6 +315,9 @@ private:
     std::uint64_t m_auditSeq = 0;      ///< the last audit record number read
     bool m_auditUnsupported = false;   ///< the node answered 404: an older node
     std::set<std::string> m_auditShown; ///< records emitted, against a restarted node's repeats
+    std::vector<std::function<void()>> m_afterAuditRead; ///< readAuditThen()'s, run after the read
+    QString m_otherPolicyChangeBy;   ///< who last applied a policy, another client, as the audit log says
+    QDateTime m_otherPolicyChangeAt; ///< and when (UTC)
 
     std::uint64_t m_healthCall = 0;
     QDateTime m_healthAt;        ///< when the health was last asked
