@@ -115,6 +115,13 @@ HttpResponse NodeService::health() const
         body["origin_cache_control"] = std::move(seen);
     if (const std::vector<std::string> warnings = originWarnings(); !warnings.empty())
         body["warnings"] = warnings;
+    if (m_purgeLimiter) {
+        const PurgeLimiter::Verdict now = m_purgeLimiter->state(m_clock.now());
+        body["purge_limit"] = {{"limit", m_purgeLimiter->spec().count},
+                               {"window_seconds", m_purgeLimiter->spec().window / kMicrosPerSecond},
+                               {"remaining", now.remaining},
+                               {"full_in_seconds", (now.fullIn + kMicrosPerSecond - 1) / kMicrosPerSecond}};
+    }
     if (degraded) {
         std::string reason;
         for (const std::string& part : reasons)

@@ -41,13 +41,31 @@ std::optional<PurgeLimitSpec> parsePurgeLimit(std::string_view text)
 
 PurgeLimiter::PurgeLimiter(PurgeLimitSpec spec, Micros now) : m_spec(spec), m_tokens(spec.count), m_at(now) {}
 
+double PurgeLimiter::tokensAt(Micros now) const
+{
+    if (now <= m_at)
+        return m_tokens;
+    const double added = double(now - m_at) * m_spec.count / double(m_spec.window);
+    return std::min<double>(m_spec.count, m_tokens + added);
+}
+
 void PurgeLimiter::refill(Micros now)
 {
-    if (now > m_at) {
-        const double added = double(now - m_at) * m_spec.count / double(m_spec.window);
-        m_tokens = std::min<double>(m_spec.count, m_tokens + added);
-    }
+    m_tokens = tokensAt(now);
     m_at = std::max(m_at, now);
+}
+
+PurgeLimiter::Verdict PurgeLimiter::state(Micros now) const
+{
+    const double tokens = tokensAt(now);
+    const double perToken = double(m_spec.window) / m_spec.count;
+    Verdict verdict;
+    verdict.allowed = tokens >= 1.0;
+    verdict.remaining = static_cast<std::int64_t>(std::floor(tokens));
+    verdict.fullIn = static_cast<Micros>(std::ceil((m_spec.count - tokens) * perToken));
+    if (!verdict.allowed)
+        verdict.retryAfter = static_cast<Micros>(std::ceil((1.0 - tokens) * perToken));
+    return verdict;
 }
 
 PurgeLimiter::Verdict PurgeLimiter::take(Micros now)

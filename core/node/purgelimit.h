@@ -44,6 +44,8 @@ public:
     };
     /// Takes a token when there is one.
     Verdict take(Micros now);
+    /// What take() would find at `now`, taking nothing (health).
+    Verdict state(Micros now) const;
     /// `RateLimit-Policy` and `RateLimit` on an invalidation's answer, and
     /// `Retry-After` on a refusal.
     void addHeaders(HttpResponse& response, const Verdict& verdict) const;
@@ -51,6 +53,7 @@ public:
 
 private:
     void refill(Micros now);
+    double tokensAt(Micros now) const;
     PurgeLimitSpec m_spec;
     double m_tokens;
     Micros m_at;

@@ -266,11 +266,13 @@ void TestFallbackctlRemote::timeoutIsUnreachable()
 void TestFallbackctlRemote::statsTableAndJson()
 {
     // Health says why the node is degraded (with a stray escape sequence
-    // that must not reach the terminal); stats answer the rest.
+    // that must not reach the terminal) and what its purge limit leaves;
+    // stats answer the rest.
     ScriptedServer server([](const Seen& seen, int) -> std::optional<QByteArray> {
         if (seen.path == "/v1/admin/health")
             return ScriptedServer::answer(
-                200, R"({"status":"degraded","reason":"audit log: 1 line waiting for the disk\u001b[2J"})");
+                200, R"({"status":"degraded","reason":"audit log: 1 line waiting for the disk\u001b[2J",)"
+                     R"("purge_limit":{"limit":60,"window_seconds":60,"remaining":3,"full_in_seconds":57}})");
         return ScriptedServer::answer(200, statsJson());
     });
     const Run table = runFallbackctl(withUrl({QStringLiteral("stats"), QStringLiteral("--token-file"), tokenFile()},
@@ -279,7 +281,8 @@ void TestFallbackctlRemote::statsTableAndJson()
     QCOMPARE(table.err, QByteArray());
     QCOMPARE(table.exitCode, 0);
     QVERIFY(table.out.startsWith(QByteArray("deployment " + QByteArray::fromStdString(server.url()) + "\n" +
-                                            "health     degraded: audit log: 1 line waiting for the disk [2J\n")));
+                                            "health     degraded: audit log: 1 line waiting for the disk [2J\n"
+                                            "limit      3 of 60 purges and bumps left, resets in 57 s\n")));
     QVERIFY2(table.out.contains("edge_cache"), table.out.constData());
     QVERIFY(table.out.contains("75.00%")); // 30 of 40 lookups
     QVERIFY(table.out.contains("product"));

@@ -39,6 +39,14 @@ private slots:
         QCOMPARE(header(first, "RateLimit-Policy"), QByteArray("\"invalidations\";q=2;w=60"));
         QCOMPARE(header(first, "RateLimit"), QByteArray("\"invalidations\";r=1;t=30"));
         QVERIFY(header(first, "Retry-After").isEmpty());
+        // Health states what is left, taking nothing.
+        for (int i = 0; i < 3; ++i) {
+            const QJsonObject limit = json(f.call("GET", "/v1/admin/health")).value(QStringLiteral("purge_limit")).toObject();
+            QCOMPARE(limit.value(QStringLiteral("limit")).toInt(), 2);
+            QCOMPARE(limit.value(QStringLiteral("window_seconds")).toInt(), 60);
+            QCOMPARE(limit.value(QStringLiteral("remaining")).toInt(), 1);
+            QCOMPARE(limit.value(QStringLiteral("full_in_seconds")).toInt(), 30);
+        }
         // A bump takes from the same bucket.
         const HttpResponse bump = f.call("POST", "/v1/admin/namespaces/product/bump");
         QCOMPARE(bump.status, 200);
@@ -106,6 +114,7 @@ private slots:
             QVERIFY(header(answer, "RateLimit-Policy").isEmpty());
         }
         QVERIFY(body(f.call("GET", "/metrics")).contains("fallback_invalidations_rate_limited_total 0\n"));
+        QVERIFY(!json(f.call("GET", "/v1/admin/health")).contains(QStringLiteral("purge_limit")));
     }
 
     void specs_data()
