@@ -215,20 +215,8 @@ void printHealth(AdminClient& client, const Target& target)
         line += ": " + withoutControlCharacters(reason->get<std::string>());
     std::cout << line << '\n';
     // The node's own limit on purges and bumps (--purge-limit), before one is asked.
-    if (const auto limit = doc.find("purge_limit"); limit != doc.end() && limit->is_object()) {
-        live::RateLimit state;
-        auto count = [&](const char* name) -> std::optional<std::int64_t> {
-            const auto it = limit->find(name);
-            return it != limit->end() && it->is_number_unsigned() ? std::optional(it->get<std::int64_t>())
-                                                                  : std::nullopt;
-        };
-        state.limit = count("limit");
-        state.remaining = count("remaining");
-        if (const auto full = count("full_in_seconds"))
-            state.resetIn = *full * kMicrosPerSecond;
-        if (const auto window = count("window_seconds"))
-            state.window = *window * kMicrosPerSecond;
-        if (const std::string words = live::describeRateLimit(state, "purges and bumps"); !words.empty())
+    if (const std::optional<live::RateLimit> limit = live::nodePurgeLimit(r.body)) {
+        if (const std::string words = live::describeRateLimit(*limit, "purges and bumps"); !words.empty())
             std::cout << "limit      " << words << '\n';
     }
     // Advice the node gives while healthy, e.g. an origin forbidding what the policy does.

@@ -3,6 +3,7 @@
 #include "util/text.h"
 
 #include <curl/curl.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -374,6 +375,32 @@ Micros parseRetryAfter(std::string_view value)
         return -1;
     const time_t now = std::time(nullptr);
     return at > now ? static_cast<Micros>(at - now) * kMicrosPerSecond : 0;
+}
+
+std::optional<RateLimit> nodePurgeLimit(std::string_view healthBody)
+{
+    const nlohmann::json doc = nlohmann::json::parse(healthBody, nullptr, false);
+    if (!doc.is_object())
+        return std::nullopt;
+    const auto object = doc.find("purge_limit");
+    if (object == doc.end() || !object->is_object())
+        return std::nullopt;
+    auto count = [&](const char* name) -> std::optional<std::int64_t> {
+        const auto it = object->find(name);
+        if (it == object->end() || !it->is_number_unsigned() || it->get<std::uint64_t>() > 1'000'000'000'000ull)
+            return std::nullopt;
+        return static_cast<std::int64_t>(it->get<std::uint64_t>());
+    };
+    RateLimit limit;
+    limit.limit = count("limit");
+    limit.remaining = count("remaining");
+    if (const auto window = count("window_seconds"); window && *window > 0)
+        limit.window = *window * kMicrosPerSecond;
+    if (const auto full = count("full_in_seconds"); full && *full > 0)
+        limit.resetIn = *full * kMicrosPerSecond;
+    if (!limit.limit && !limit.remaining)
+        return std::nullopt;
+    return limit;
 }
 
 std::string waitInWords(Micros delay)

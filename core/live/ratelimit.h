@@ -88,6 +88,12 @@ std::string describeRateLimit(const RateLimit& limit, std::string_view noun = {}
 /// beyond any wait a caller would take.
 Micros parseRetryAfter(std::string_view value);
 
+/// A fallback-node's own limit as its health answer states it (`purge_limit`:
+/// `limit`, `window_seconds`, `remaining`, `full_in_seconds`; the node's
+/// --purge-limit), with resetIn = until the bucket is full again (none when
+/// it is full). Nullopt when the body has none or is not a JSON object.
+std::optional<RateLimit> nodePurgeLimit(std::string_view healthBody);
+
 /// `12 s`, `58 min`, `2 h 5 min`, `3 d`: a delay, rounded up, in words.
 std::string waitInWords(Micros delay);
 

@@ -318,6 +318,10 @@ private slots:
         p.token = {TokenSource::Kind::File, limited.tokenFile().toStdString()};
         auto workspace = open(p);
         QVERIFY(connected(workspace.get()));
+        // Known before anyone purges: the node's health states it.
+        QTRY_VERIFY_WITH_TIMEOUT(workspace->purgeLimit().has_value(), kTimeout);
+        QCOMPARE(workspace->purgeLimit()->remaining, std::optional<std::int64_t>(1));
+        QCOMPARE(workspace->purgeLimit()->limit, std::optional<std::int64_t>(1));
         QSignalSpy activity(workspace.get(), &Workspace::activity);
         workspace->invalidate({Invalidation::Kind::PurgeNamespace, QStringLiteral("pricing"), {}});
         QTRY_COMPARE_WITH_TIMEOUT(activity.size(), 1, kTimeout);

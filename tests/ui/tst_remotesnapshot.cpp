@@ -281,6 +281,33 @@ private slots:
         QCOMPARE(reading.understood, understood);
     }
 
+    void healthPurgeLimit_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("words"); // "" when none is read
+        QTest::newRow("some left")
+            << QByteArray(R"({"status":"ok","purge_limit":{"limit":60,"window_seconds":60,"remaining":58,"full_in_seconds":2}})")
+            << "58 of 60 left, resets in 2 s";
+        QTest::newRow("full: no reset")
+            << QByteArray(R"({"status":"ok","purge_limit":{"limit":60,"window_seconds":60,"remaining":60,"full_in_seconds":0}})")
+            << "60 of 60 left";
+        QTest::newRow("none") << QByteArray(R"({"status":"ok"})") << "";
+        QTest::newRow("not an object") << QByteArray(R"({"status":"ok","purge_limit":60})") << "";
+        QTest::newRow("negative counts") << QByteArray(R"({"status":"ok","purge_limit":{"limit":-1,"remaining":-5}})") << "";
+        QTest::newRow("texts") << QByteArray(R"({"status":"ok","purge_limit":{"limit":"60","remaining":"1"}})") << "";
+        QTest::newRow("not JSON") << QByteArray("<html>") << "";
+    }
+
+    void healthPurgeLimit()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, words);
+        const HealthReading reading = readHealth(body.toStdString());
+        QCOMPARE(reading.purgeLimit.has_value(), !words.isEmpty());
+        if (reading.purgeLimit)
+            QCOMPARE(QString::fromStdString(live::describeRateLimit(*reading.purgeLimit)), words);
+    }
+
     void keyReport()
     {
         const std::string body = R"({"namespace":"product","id":"a:b","version":3,"stored_key":"product:3:a:b",

@@ -162,7 +162,11 @@ void LiveWorkspace::notePurgeLimit(const AdminAnswer& answer)
         return; // no answer: nothing new about the limit
     if (!answer.rateLimit || answer.rateLimit->resetIn == Micros(0))
         return forgetPurgeLimit(); // a count that is not stated, or already past, is not shown
-    const live::RateLimit& limit = *answer.rateLimit;
+    adoptPurgeLimit(*answer.rateLimit);
+}
+
+void LiveWorkspace::adoptPurgeLimit(const live::RateLimit& limit)
+{
     const Micros believedFor = limit.resetIn  ? *limit.resetIn
                                : limit.window ? *limit.window
                                               : kUndatedPurgeLimitFor;

@@ -330,6 +330,8 @@ void LiveWorkspace::checkHealth()
             // answer does not change: only a health document replaces them.
             if (answer.ok() && health.understood)
                 setWarnings(health.warnings);
+            if (answer.ok() && health.purgeLimit)
+                adoptPurgeLimit(*health.purgeLimit);
             if (state() == State::Connected || state() == State::Degraded)
                 updateAnswerState();
         });

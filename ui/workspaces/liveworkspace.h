@@ -86,7 +86,9 @@ struct AdminAnswer;
 /// or any other status) replaces purgeLimit() with the rate limit its
 /// headers state, or with nothing when they state none, and its records
 /// carry it ("purged 3 entries (rate limit: 997 of 1000 left)"). A node
-/// that could not be reached says nothing about it: the limit stays.
+/// that could not be reached says nothing about it: the limit stays. A
+/// fallback-node started with --purge-limit also states it in its health,
+/// before anyone purges: each health answer that does replaces it.
 ///
 /// GUI thread only. The token is held in memory only and sent only in the
 /// Authorization header. Destroying the workspace cancels its calls; an
@@ -250,6 +252,8 @@ private:
     /// Takes the limit an invalidation's answer stated (or its absence).
     void notePurgeLimit(const AdminAnswer& answer);
     void forgetPurgeLimit();
+    /// Shows `limit` until it is past (its reset, else its window).
+    void adoptPurgeLimit(const live::RateLimit& limit);
     /// m_purgeLimitTimer fired: forgets the limit once it is past, else re-arms.
     void expirePurgeLimit();
     void publishPolicy();

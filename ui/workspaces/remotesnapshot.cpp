@@ -311,6 +311,7 @@ HealthReading readHealth(std::string_view body)
     reading.problem = healthProblem(wrapped);
     if (const auto list = doc.find("warnings"); list != doc.end() && list->is_array())
         reading.warnings = healthWarnings(*list);
+    reading.purgeLimit = live::nodePurgeLimit(body);
     return reading;
 }
 

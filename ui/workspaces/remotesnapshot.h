@@ -6,6 +6,7 @@
 // on the AdminClient's worker thread, so that the GUI thread only swaps a
 // pointer (STYLE §8).
 
+#include "live/ratelimit.h"
 #include "policy/policy.h"
 #include "workspaces/workspacesnapshot.h"
 #include "workspaces/workspacetypes.h"
@@ -14,6 +15,7 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -87,6 +89,8 @@ struct HealthReading {
     /// The body was a JSON object: `warnings` is what the node says (empty:
     /// it warns of nothing), not the leftovers of an answer not understood.
     bool understood = false;
+    /// The node's own purge limit (--purge-limit), what is left of it now.
+    std::optional<live::RateLimit> purgeLimit;
 };
 
 /// Characters a health warning keeps (with a closing "…" when it was cut).
