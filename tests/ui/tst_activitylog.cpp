@@ -380,11 +380,13 @@ void TestActivityLog::othersAndSimulationsStayOutOfTheFile()
     log.append(makeRecord(QStringLiteral("bump"), QStringLiteral("product"), QStringLiteral("version 4")));
     log.append(simulated);
     log.append(remote); // 30 s older than the bump: it arrived with a later poll
+    log.append(remote); // read again (the deployment added back): held once
     const QList<QByteArray> lines = fileLines(path);
     QCOMPARE(lines.size(), 1);
     QVERIFY(lines[0].contains("\"bump\""));
     QCOMPARE(log.unwrittenCount(), 0);
 
+    QCOMPARE(log.count(), 3);
     ActivityPage page;
     page.setLog(&log);
     const QAbstractItemModel* rows = page.filterModel();

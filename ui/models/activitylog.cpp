@@ -88,14 +88,30 @@ bool ActivityLog::load(const QString& path)
     const QList<ActivityRecord> pending = m_records.mid(m_records.size() - m_unwritten);
     m_records = std::move(loaded);
     m_records.append(pending);
+    m_remoteKeys.clear(); // the file holds none; the pending may
+    for (const ActivityRecord& record : pending)
+        if (record.remote)
+            m_remoteKeys.insert(remoteKey(record));
     m_malformed = malformed;
     emit reloaded();
     setPath(path);
     return true;
 }
 
+QString ActivityLog::remoteKey(const ActivityRecord& record)
+{
+    return record.workspace + QLatin1Char('\n') + record.when.toString(Qt::ISODateWithMs) + QLatin1Char('\n') +
+           record.action + QLatin1Char('\n') + record.target + QLatin1Char('\n') + record.by;
+}
+
 void ActivityLog::append(const ActivityRecord& record)
 {
+    if (record.remote) {
+        const QString key = remoteKey(record);
+        if (m_remoteKeys.contains(key))
+            return;
+        m_remoteKeys.insert(key);
+    }
     const int index = count();
     emit recordAboutToBeAppended(index);
     m_records.append(record);

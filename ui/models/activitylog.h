@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -56,7 +57,9 @@ public:
     bool load(const QString& path);
     int malformedLines() const { return m_malformed; }
 
-    /// Appends one record: in memory at once, then on disk.
+    /// Appends one record: in memory at once, then on disk. Another
+    /// client's record (`remote`) already held - the same deployment read
+    /// again, by a new workspace for it - is not appended twice.
     void append(const ActivityRecord& record);
 
     int count() const { return int(m_records.size()); }
@@ -97,6 +100,8 @@ private:
     QString m_path;
     QFile m_file;
     QList<ActivityRecord> m_records;
+    QSet<QString> m_remoteKeys; ///< the remote records held, against repeats
+    static QString remoteKey(const ActivityRecord& record);
     int m_unwritten = 0; ///< the last m_unwritten records are not on disk yet
     int m_malformed = 0;
     QString m_lastError;
