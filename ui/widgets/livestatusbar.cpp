@@ -162,8 +162,8 @@ void LiveStatusBar::showPurgeLimit(const std::optional<live::RateLimit>& limit)
     }
     m_purgeLimitLabel->setPalette(palette);
     m_purgeLimitLabel->setFont(font);
-    QString tip = tr("The deployment's rate limit on purges and bumps, as its last answer to one "
-                     "stated it");
+    QString tip = tr("The deployment's rate limit on purges and bumps, as it last stated it (an "
+                     "answer to one, or a fallback-node's health)");
     if (!limit->policyName.empty())
         tip += tr(" (policy \"%1\")").arg(QString::fromStdString(limit->policyName));
     if (limit->window)
