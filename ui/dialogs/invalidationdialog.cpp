@@ -347,7 +347,7 @@ QString InvalidationDialog::limitNotice() const
                         "queue and is sent when the limit allows.")
                          .arg(words);
         else if (!words.isEmpty())
-            lines << tr("Rate limit: %1 (as the last purge or bump answered).").arg(words);
+            lines << tr("Rate limit: %1 (as the deployment last stated it).").arg(words);
     }
     if (const int queued = live->queuedInvalidations(); queued > 0)
         lines << (queued == 1 ? tr("1 invalidation already waits for the rate limit: this one goes after it.")
