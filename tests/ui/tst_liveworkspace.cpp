@@ -322,6 +322,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(workspace->purgeLimit().has_value(), kTimeout);
         QCOMPARE(workspace->purgeLimit()->remaining, std::optional<std::int64_t>(1));
         QCOMPARE(workspace->purgeLimit()->limit, std::optional<std::int64_t>(1));
+        {
+            InvalidationDialog before(workspace.get(), {Invalidation::Kind::PurgeNamespace, QStringLiteral("pricing"), {}});
+            QCOMPARE(before.limitNotice(), QStringLiteral("Rate limit: 1 of 1 left (as the deployment last stated it)."));
+        }
         QSignalSpy activity(workspace.get(), &Workspace::activity);
         workspace->invalidate({Invalidation::Kind::PurgeNamespace, QStringLiteral("pricing"), {}});
         QTRY_COMPARE_WITH_TIMEOUT(activity.size(), 1, kTimeout);
