@@ -7,6 +7,7 @@
 // records they collect.
 
 #include "../live/scriptedhttpserver.h"
+#include "live/profiles.h"
 #include "workspaces/workspacetypes.h"
 
 #include <QStringList>
@@ -74,6 +75,16 @@ private:
 
     ScriptedServer m_server;
 };
+
+/// A profile of `node` named "staging" (in `environment`).
+inline fallback::DeploymentProfile profile(const ScriptedNode& node, const char* environment = "staging")
+{
+    fallback::DeploymentProfile p;
+    p.name = "staging";
+    p.url = node.url();
+    p.environment = environment;
+    return p;
+}
 
 inline fallback::ui::Invalidation purgeNamespace(const char* ns)
 {

@@ -31,15 +31,6 @@ class TestLiveWorkspaceQueue : public QObject {
 private:
     std::shared_ptr<live::AdminClient> m_client = std::make_shared<live::AdminClient>();
 
-    static DeploymentProfile profile(const ScriptedNode& node, const char* environment = "staging")
-    {
-        DeploymentProfile p;
-        p.name = "staging";
-        p.url = node.url();
-        p.environment = environment;
-        return p;
-    }
-
     void follow(LiveWorkspace& workspace, Records& records)
     {
         connect(&workspace, &Workspace::activity, this,

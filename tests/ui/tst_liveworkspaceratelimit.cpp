@@ -58,15 +58,6 @@ class TestLiveWorkspaceRateLimit : public QObject {
 private:
     std::shared_ptr<live::AdminClient> m_client = std::make_shared<live::AdminClient>();
 
-    static DeploymentProfile profile(const ScriptedNode& node)
-    {
-        DeploymentProfile p;
-        p.name = "staging";
-        p.url = node.url();
-        p.environment = "staging";
-        return p;
-    }
-
     /// A workspace with a token, its records followed, and a status bar on it.
     struct Rig {
         Rig(TestLiveWorkspaceRateLimit* test, ScriptedNode& node)
