@@ -2,6 +2,7 @@
 // every vendor; queue, respect Retry-After, show limits). The sending itself
 // and the final records are in livecommands.cpp.
 
+#include "live/ratelimit.h"
 #include "workspaces/liveworkspace_p.h"
 
 #include <algorithm>
@@ -10,16 +11,12 @@ namespace fallback::ui {
 
 namespace {
 
-/// `12 s`, `15 min`, `2 h 5 min`: a wait, rounded up, in words.
+/// `12 s`, `15 min`, `2 h 5 min`: a wait, rounded up, in words, at least
+/// a second (a send is never "again in 0 s"); worded as the rate limit's
+/// reset is (live::waitInWords).
 QString waitText(Micros wait)
 {
-    const qint64 seconds = std::max<qint64>(1, (wait + kMicrosPerSecond - 1) / kMicrosPerSecond);
-    if (seconds < 120)
-        return LiveWorkspace::tr("%1 s").arg(seconds);
-    const qint64 minutes = (seconds + 59) / 60;
-    if (minutes < 120)
-        return LiveWorkspace::tr("%1 min").arg(minutes);
-    return LiveWorkspace::tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+    return QString::fromStdString(live::waitInWords(std::max<Micros>(wait, kMicrosPerSecond)));
 }
 
 QString actionOf(const Invalidation& invalidation)
