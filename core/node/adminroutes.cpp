@@ -120,7 +120,7 @@ HttpResponse NodeService::health() const
         body["purge_limit"] = {{"limit", m_purgeLimiter->spec().count},
                                {"window_seconds", m_purgeLimiter->spec().window / kMicrosPerSecond},
                                {"remaining", now.remaining},
-                               {"full_in_seconds", (now.fullIn + kMicrosPerSecond - 1) / kMicrosPerSecond}};
+                               {"full_in_seconds", now.fullInSeconds()}};
     }
     if (degraded) {
         std::string reason;
@@ -394,10 +394,8 @@ std::optional<HttpResponse> NodeService::takeInvalidation(const HttpRequest& req
     ++m_counters.invalidationsRateLimited;
     const std::string limit = m_purgeLimiter->spec().text();
     audit(request, action, target, "refused: rate limited (" + limit + ")", false);
-    const std::int64_t wait = (verdict->retryAfter + kMicrosPerSecond - 1) / kMicrosPerSecond;
-    HttpResponse response =
-        errorResponse(429, "too many purges and bumps: this node takes " + limit,
-                      {{"retry_after_seconds", std::max<std::int64_t>(1, wait)}});
+    HttpResponse response = errorResponse(429, "too many purges and bumps: this node takes " + limit,
+                                          {{"retry_after_seconds", verdict->retryAfterSeconds()}});
     m_purgeLimiter->addHeaders(response, *verdict);
     return response;
 }

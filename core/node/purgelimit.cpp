@@ -84,14 +84,24 @@ PurgeLimiter::Verdict PurgeLimiter::take(Micros now)
     return verdict;
 }
 
+std::int64_t PurgeLimiter::Verdict::fullInSeconds() const
+{
+    return ceilSeconds(fullIn);
+}
+
+std::int64_t PurgeLimiter::Verdict::retryAfterSeconds() const
+{
+    return std::max<std::int64_t>(1, ceilSeconds(retryAfter));
+}
+
 void PurgeLimiter::addHeaders(HttpResponse& response, const Verdict& verdict) const
 {
     response.addHeader("RateLimit-Policy", "\"invalidations\";q=" + std::to_string(m_spec.count) +
                                                ";w=" + std::to_string(m_spec.window / kMicrosPerSecond));
     response.addHeader("RateLimit", "\"invalidations\";r=" + std::to_string(verdict.remaining) +
-                                        ";t=" + std::to_string(ceilSeconds(verdict.fullIn)));
+                                        ";t=" + std::to_string(verdict.fullInSeconds()));
     if (!verdict.allowed)
-        response.addHeader("Retry-After", std::to_string(std::max<std::int64_t>(1, ceilSeconds(verdict.retryAfter))));
+        response.addHeader("Retry-After", std::to_string(verdict.retryAfterSeconds()));
 }
 
 } // namespace fallback::node

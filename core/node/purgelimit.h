@@ -41,6 +41,11 @@ public:
         std::int64_t remaining = 0; ///< whole tokens left after this one
         Micros fullIn = 0;          ///< until the bucket is full again
         Micros retryAfter = 0;      ///< refused: until one token is back
+
+        /// fullIn in whole seconds, rounded up.
+        std::int64_t fullInSeconds() const;
+        /// retryAfter in whole seconds, rounded up, at least 1 (Retry-After).
+        std::int64_t retryAfterSeconds() const;
     };
     /// Takes a token when there is one.
     Verdict take(Micros now);
