@@ -106,12 +106,6 @@ nlohmann::json toJson(const AuditPage& page, const std::vector<AuditEntry>& entr
     return {{"instance", page.instance}, {"last_seq", page.lastSeq}, {"records", std::move(records)}};
 }
 
-/// What identifies an entry across a restart of the node (its number does not).
-std::string entryKey(const AuditEntry& e)
-{
-    return e.timeText + '\n' + e.action + '\n' + e.target + '\n' + e.peer;
-}
-
 Micros wallNow()
 {
     return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -180,7 +174,7 @@ int follow(AdminClient& client, const RemoteArgs& args, const Target& target, Au
         instance = read.value().instance;
         for (const AuditEntry& e : read.value().entries) {
             after = std::max(after, e.seq);
-            if (!printed.insert(entryKey(e)).second)
+            if (!printed.insert(live::auditEntryKey(e)).second)
                 continue;
             if (args.json)
                 std::cout << entryJson(e).dump() << '\n';
@@ -270,7 +264,7 @@ int auditCommand(const std::vector<std::string>& argv)
     if (!args.json)
         printHeader(widths);
     for (const AuditEntry& e : entries) {
-        printed.insert(entryKey(e));
+        printed.insert(live::auditEntryKey(e));
         if (args.json)
             std::cout << entryJson(e).dump() << '\n';
         else

@@ -1,5 +1,6 @@
 #include "live/adminclient.h"
 
+#include "live/auditfeed.h"
 #include "live/ratelimit.h"
 #include "util/cabundle.h"
 #include "util/text.h"
@@ -455,13 +456,8 @@ CallId AdminClient::request(const Endpoint& endpoint, std::string method, std::s
     call->url = joinUrl(endpoint.url, path);
     call->body = std::move(body);
     call->headers = std::move(headers);
-    if (!endpoint.client.empty()) {
-        std::string client;
-        for (char c : endpoint.client)
-            if (c >= 0x20 && c < 0x7f)
-                client.push_back(c);
+    if (const std::string client = cleanClientName(endpoint.client); !client.empty())
         call->headers.push_back("X-Fallback-Client: " + client);
-    }
     call->done = std::move(done);
     // Refused here rather than by libcurl so the message can say why, and
     // never quotes the token.

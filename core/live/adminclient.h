@@ -32,7 +32,8 @@ struct Endpoint {
     /// Who is asking, sent as `X-Fallback-Client` with every call (e.g.
     /// `fallbackctl alice@ops-1`): the node writes it into its audit log, so
     /// its audit route tells one console or script from another. Not a
-    /// credential. Control and non-ASCII characters are dropped; empty: not sent.
+    /// credential. Sent as cleanClientName() makes it (auditfeed.h); empty:
+    /// not sent.
     std::string client;
     /// CA bundle (PEM) that verifies https:// peers instead of the system's.
     /// When empty: $CURL_CA_BUNDLE, else $SSL_CERT_FILE, else the system

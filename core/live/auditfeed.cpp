@@ -6,6 +6,24 @@
 
 namespace fallback::live {
 
+std::string cleanClientName(std::string_view value)
+{
+    std::string name;
+    for (char c : value) {
+        if (c >= 0x20 && c < 0x7f && name.size() < kMaxClientName)
+            name.push_back(c);
+    }
+    const std::size_t first = name.find_first_not_of(' ');
+    if (first == std::string::npos)
+        return {};
+    return name.substr(first, name.find_last_not_of(' ') - first + 1);
+}
+
+std::string auditEntryKey(const AuditEntry& entry)
+{
+    return entry.timeText + '\n' + entry.action + '\n' + entry.target + '\n' + entry.peer;
+}
+
 std::string AuditEntry::who() const
 {
     // The peer's port tells nothing to a person; its address does.

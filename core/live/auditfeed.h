@@ -15,6 +15,15 @@
 
 namespace fallback::live {
 
+/// Most bytes of an `X-Fallback-Client` name the node keeps.
+constexpr std::size_t kMaxClientName = 100;
+
+/// An `X-Fallback-Client` name as it travels and as the node's audit log
+/// keeps it: control and non-ASCII bytes dropped (so it cannot add a
+/// header), spaces trimmed, cut at kMaxClientName bytes. A client that
+/// compares its own name with the log's compares this.
+std::string cleanClientName(std::string_view value);
+
 /// One admin action on the node.
 struct AuditEntry {
     std::uint64_t seq = 0; ///< the node's number for it, in order, per instance
@@ -30,6 +39,10 @@ struct AuditEntry {
     /// `fallbackctl alice@ops-1 (10.0.0.3)`, `10.0.0.3` without a client name.
     std::string who() const;
 };
+
+/// What identifies an entry across a restart of the node (its number does
+/// not): its time, action, target and peer.
+std::string auditEntryKey(const AuditEntry& entry);
 
 struct AuditPage {
     std::string instance;        ///< this run of the node: numbers restart with a new one

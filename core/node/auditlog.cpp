@@ -10,19 +10,6 @@
 
 namespace fallback::node {
 
-std::string cleanClientName(std::string_view value)
-{
-    std::string name;
-    for (char c : value) {
-        if (c >= 0x20 && c < 0x7f && name.size() < kMaxClientName)
-            name.push_back(c);
-    }
-    const std::size_t first = name.find_first_not_of(' ');
-    if (first == std::string::npos)
-        return {};
-    return name.substr(first, name.find_last_not_of(' ') - first + 1);
-}
-
 nlohmann::json auditJson(const AuditRecord& record)
 {
     nlohmann::json line = {{"time", isoTime(record.time)}, {"action", record.action},

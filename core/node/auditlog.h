@@ -7,6 +7,7 @@
 // memory, in order, and is written as soon as the disk takes it again; the
 // file only ever holds whole lines. Never holds a token.
 
+#include "live/auditfeed.h"
 #include "util/isotime.h"
 #include "util/result.h"
 #include "util/units.h"
@@ -37,11 +38,8 @@ struct AuditRecord {
     std::string client;
 };
 
-constexpr std::size_t kMaxClientName = 100;
-
-/// `X-Fallback-Client`'s value as the audit log keeps it: control and
-/// non-ASCII bytes dropped, spaces trimmed, cut at kMaxClientName bytes.
-std::string cleanClientName(std::string_view value);
+using live::cleanClientName;
+using live::kMaxClientName;
 
 /// The record as JSON: `time`, `action`, `target`, `result`, `ok`, `peer`,
 /// and `client` when known. Dump with error_handler_t::replace: a target

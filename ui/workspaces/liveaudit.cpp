@@ -27,13 +27,9 @@ QString LiveWorkspace::clientName()
             user = QDir::home().dirName();
         const QString full = QStringLiteral("fallback-console %1@%2 #%3")
                                  .arg(user, QSysInfo::machineHostName(), Preferences().clientId());
-        // As the node keeps it (printable ASCII, at most 100 bytes), so that
-        // this console knows its own records when they come back.
-        QString kept;
-        for (const QChar c : full)
-            if (c.unicode() >= 0x20 && c.unicode() < 0x7f)
-                kept += c;
-        return kept.left(100);
+        // As it travels and the node keeps it, so that this console knows
+        // its own records when they come back.
+        return QString::fromStdString(live::cleanClientName(full.toStdString()));
     }();
     return name;
 }
@@ -120,8 +116,7 @@ void LiveWorkspace::onAuditPage(const AdminAnswer& answer,
         m_auditSeq = std::max(m_auditSeq, entry.seq);
         if (entry.client == self)
             continue; // recorded when this console did it
-        std::string key = entry.timeText + '\n' + entry.action + '\n' + entry.target + '\n' + entry.peer;
-        if (!m_auditShown.insert(std::move(key)).second)
+        if (!m_auditShown.insert(live::auditEntryKey(entry)).second)
             continue;
         ActivityRecord record;
         record.when = QDateTime::fromMSecsSinceEpoch(entry.time / kMicrosPerMilli, QTimeZone::utc());
