@@ -55,33 +55,31 @@ void PurgeLimiter::refill(Micros now)
     m_at = std::max(m_at, now);
 }
 
+PurgeLimiter::Verdict PurgeLimiter::verdictFor(double tokens, bool allowed) const
+{
+    const double perToken = double(m_spec.window) / m_spec.count; // µs to earn one
+    Verdict verdict;
+    verdict.allowed = allowed;
+    verdict.remaining = static_cast<std::int64_t>(std::floor(tokens));
+    verdict.fullIn = static_cast<Micros>(std::ceil((m_spec.count - tokens) * perToken));
+    if (!allowed)
+        verdict.retryAfter = static_cast<Micros>(std::ceil((1.0 - tokens) * perToken));
+    return verdict;
+}
+
 PurgeLimiter::Verdict PurgeLimiter::state(Micros now) const
 {
     const double tokens = tokensAt(now);
-    const double perToken = double(m_spec.window) / m_spec.count;
-    Verdict verdict;
-    verdict.allowed = tokens >= 1.0;
-    verdict.remaining = static_cast<std::int64_t>(std::floor(tokens));
-    verdict.fullIn = static_cast<Micros>(std::ceil((m_spec.count - tokens) * perToken));
-    if (!verdict.allowed)
-        verdict.retryAfter = static_cast<Micros>(std::ceil((1.0 - tokens) * perToken));
-    return verdict;
+    return verdictFor(tokens, tokens >= 1.0);
 }
 
 PurgeLimiter::Verdict PurgeLimiter::take(Micros now)
 {
     refill(now);
-    Verdict verdict;
-    const double perToken = double(m_spec.window) / m_spec.count; // µs to earn one
-    if (m_tokens >= 1.0) {
+    const bool allowed = m_tokens >= 1.0;
+    if (allowed)
         m_tokens -= 1.0;
-        verdict.allowed = true;
-    } else {
-        verdict.retryAfter = static_cast<Micros>(std::ceil((1.0 - m_tokens) * perToken));
-    }
-    verdict.remaining = static_cast<std::int64_t>(std::floor(m_tokens));
-    verdict.fullIn = static_cast<Micros>(std::ceil((m_spec.count - m_tokens) * perToken));
-    return verdict;
+    return verdictFor(m_tokens, allowed);
 }
 
 std::int64_t PurgeLimiter::Verdict::fullInSeconds() const

@@ -59,6 +59,8 @@ public:
 private:
     void refill(Micros now);
     double tokensAt(Micros now) const;
+    /// What `tokens` left (after any taken) say; retryAfter when not `allowed`.
+    Verdict verdictFor(double tokens, bool allowed) const;
     PurgeLimitSpec m_spec;
     double m_tokens;
     Micros m_at;
